@@ -1,0 +1,50 @@
+"""A seat's legal actions, sorted so a strategy can ask for "a lobby of bloc X" by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from game_rules import LegalAction, SeatAction
+from game_rules.actions import Order, SubmitOrder
+
+
+class Menu:
+    """The legal actions of one decision, indexed by action type and by order type."""
+
+    def __init__(self, legal: list[LegalAction]) -> None:
+        self.legal = legal
+        self.by_type: dict[str, list[LegalAction]] = {}
+        for item in legal:
+            key = item.action.type
+            if isinstance(item.action, SubmitOrder):
+                key = f"order:{item.action.order.type}"
+            self.by_type.setdefault(key, []).append(item)
+
+    def actions(self, kind: str) -> list[SeatAction]:
+        """Every legal action of this type (e.g. "accept_offer")."""
+        return [item.action for item in self.by_type.get(kind, [])]
+
+    def orders(self, kind: str, where: Callable[[Any], bool] = lambda o: True) -> list[SubmitOrder]:
+        """Every legal submission of an order of this type that satisfies `where`."""
+        out = []
+        for item in self.by_type.get(f"order:{kind}", []):
+            assert isinstance(item.action, SubmitOrder)
+            if where(item.action.order):
+                out.append(item.action)
+        return out
+
+    def first_order(self, kind: str, where: Callable[[Any], bool] = lambda o: True) -> SubmitOrder | None:
+        found = self.orders(kind, where)
+        return found[0] if found else None
+
+    def has(self, kind: str) -> bool:
+        return kind in self.by_type
+
+    def one(self, kind: str) -> SeatAction | None:
+        found = self.actions(kind)
+        return found[0] if found else None
+
+
+def order_of(action: SeatAction) -> Order | None:
+    return action.order if isinstance(action, SubmitOrder) else None

@@ -1,0 +1,274 @@
+"""The state of one match: what the game means, plus bookkeeping (round, phase, version).
+
+Records that never change once written (messages, offers, draft changes, round records)
+are frozen; containers are copied by `GameState.clone`, which is what keeps `apply` pure
+without a slow deep copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+from game_rules.actions import Choice, Order, Pledge, Terms
+
+Phase = Literal["lobby", "negotiate", "act", "vote", "ended"]
+Outcome = Literal["", "adopted", "window_closed", "round_limit", "ended_by_facilitator"]
+OfferStatus = Literal["open", "accepted", "declined", "withdrawn", "expired"]
+PledgeStatus = Literal["pending", "kept", "broken"]
+_T = TypeVar("_T")
+
+
+def replace(obj: _T, **changes: Any) -> _T:
+    """A shallow copy with some fields swapped; skips __init__, which `apply` calls a lot."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+@dataclass
+class SeatState:
+    """A seat's live numbers and its secret business for the current phase."""
+
+    id: str
+    capital: int
+    funds: int
+    expertise: int
+    credibility: int
+    seconded_in: int = 0
+    done: bool = False
+    orders: list[Order] = field(default_factory=list)
+    ballot: Choice | None = None
+    side_ballots: dict[str, Choice] = field(default_factory=dict)
+    earmarks: dict[str, int] = field(default_factory=dict)
+    spoils_exposed: int = 0
+
+    def clone(self) -> SeatState:
+        return replace(
+            self,
+            orders=list(self.orders),
+            side_ballots=dict(self.side_ballots),
+            earmarks=dict(self.earmarks),
+        )
+
+
+@dataclass
+class BlocState:
+    """A bloc's moving parts; its disposition is derived from them (see `world.disposition`)."""
+
+    id: str
+    goodwill: float
+    ownership: float
+    politicisation: float
+
+    def clone(self) -> BlocState:
+        return replace(self)
+
+
+@dataclass
+class Alliance:
+    """An informal policy alliance: nothing about it binds."""
+
+    id: str
+    name: str
+    founder: str
+    members: list[str]
+    invited: list[str]
+    platform: dict[str, int]
+
+    def clone(self) -> Alliance:
+        return replace(
+            self, members=list(self.members), invited=list(self.invited), platform=dict(self.platform)
+        )
+
+
+@dataclass(frozen=True)
+class Message:
+    number: int
+    round: int
+    sender: str
+    to: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    round: int
+    sender: str
+    recipient: str
+    gives: Terms
+    gets: Terms
+    status: OfferStatus = "open"
+
+
+@dataclass(frozen=True)
+class PledgeRecord:
+    """A pledge made by accepting an offer, and whether it was kept."""
+
+    offer: str
+    round: int
+    pledger: str
+    beneficiary: str
+    pledge: Pledge
+    status: PledgeStatus = "pending"
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """One move of one provision, for the draft's history."""
+
+    round: int
+    seat: str
+    provision: str
+    before: int
+    after: int
+    via: Literal["amendment", "hq_loop", "event"]
+
+
+@dataclass(frozen=True)
+class SpoilRecord:
+    round: int
+    seat: str
+    mode: str
+    provision: str
+    exposed: bool
+    draw: float
+
+
+@dataclass(frozen=True)
+class Sounding:
+    """A trial balloon's result: each bloc's reaction, known only to its audience."""
+
+    round: int
+    seat: str
+    provision: str
+    level: int
+    reactions: dict[str, float]
+    audience: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BlocSnapshot:
+    disposition: float
+    ownership: float
+    politicisation: float
+
+
+@dataclass(frozen=True)
+class AllianceSnapshot:
+    id: str
+    members: tuple[str, ...]
+    span: int
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """What the debrief draws, kept at the end of each round."""
+
+    round: int
+    ripeness: float
+    blocs: dict[str, BlocSnapshot]
+    constituencies: dict[str, float]
+    provisions: dict[str, int]
+    alliances: tuple[AllianceSnapshot, ...]
+    links: tuple[tuple[str, str], ...]
+    credibility: dict[str, int]
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """A formal session: the count, the rule's verdict, and what politicisation cost."""
+
+    round: int
+    rule: str
+    ripeness: float
+    ripe: bool
+    yes: float
+    no: float
+    abstain: float
+    objections: tuple[str, ...]
+    vetoes: tuple[str, ...]
+    seat_ballots: dict[str, str]
+    bloc_yes_share: dict[str, float]
+    lost_to_politicisation: float
+    adopted: bool
+
+
+@dataclass
+class GameState:
+    """Everything about one match. The scenario is not inside: pass it beside the state."""
+
+    scenario_id: str
+    seed: int
+    rng: int
+    ablations: tuple[str, ...]
+    version: int
+    round: int
+    phase: Phase
+    ripeness_boost: float
+    seats: dict[str, SeatState]
+    blocs: dict[str, BlocState]
+    constituencies: dict[str, float]
+    levels: dict[str, int]
+    tabled: bool
+    sponsors: list[str]
+    vote_called_by: str
+    vote_delayed: bool
+    alliances: dict[str, Alliance]
+    links: list[tuple[str, str]]
+    offers: dict[str, Offer]
+    pledges: list[PledgeRecord]
+    messages: list[Message]
+    message_counts: dict[str, dict[str, int]]
+    draft_history: list[DraftChange]
+    spoils: list[SpoilRecord]
+    soundings: list[Sounding]
+    pooled_fund: int
+    side_issue_results: dict[str, bool]
+    votes: list[VoteRecord]
+    bulletins: list[str]
+    history: list[RoundRecord]
+    outcome: Outcome = ""
+    next_id: int = 1
+
+    def clone(self) -> GameState:
+        """A copy that shares only immutable records with this one."""
+        return replace(
+            self,
+            seats={k: v.clone() for k, v in self.seats.items()},
+            blocs={k: v.clone() for k, v in self.blocs.items()},
+            constituencies=dict(self.constituencies),
+            levels=dict(self.levels),
+            sponsors=list(self.sponsors),
+            alliances={k: v.clone() for k, v in self.alliances.items()},
+            links=list(self.links),
+            offers=dict(self.offers),
+            pledges=list(self.pledges),
+            messages=list(self.messages),
+            message_counts={k: dict(v) for k, v in self.message_counts.items()},
+            draft_history=list(self.draft_history),
+            spoils=list(self.spoils),
+            soundings=list(self.soundings),
+            side_issue_results=dict(self.side_issue_results),
+            votes=list(self.votes),
+            bulletins=list(self.bulletins),
+            history=list(self.history),
+        )
+
+    def new_id(self, prefix: str) -> str:
+        """A fresh id for an offer or alliance; ids are game-local and deterministic."""
+        value = f"{prefix}{self.next_id}"
+        self.next_id += 1
+        return value
+
+    @property
+    def is_over(self) -> bool:
+        return self.phase == "ended"
+
+    def are_linked(self, a: str, b: str) -> bool:
+        return (a, b) in self.links or (b, a) in self.links
+
+    def links_of(self, seat: str) -> list[str]:
+        return [b if a == seat else a for a, b in self.links if seat in (a, b)]

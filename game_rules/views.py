@@ -1,0 +1,215 @@
+"""All secrecy in one place: the state as a seat, the facilitator or a spectator may see it.
+
+A view is built from named pieces (the public table, "you", your channels and business) and
+is the only thing a client ever receives. Once the game has ended, everything hidden is
+revealed to everyone: objectives, private offers, spoiling, the seeded draws.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game_rules.actions import FACILITATOR, PUBLIC
+from game_rules.codec import to_plain
+from game_rules.events import Event
+from game_rules.negotiation import ALLIANCE_PREFIX, alliance_span
+from game_rules.orders import reserved, staff_of
+from game_rules.scenario import Scenario
+from game_rules.scoring import epilogue, scores
+from game_rules.state import GameState, Message
+from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
+
+SPECTATOR = "spectator"
+
+
+def view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, Any]:
+    """The view for a seat id, "facilitator" or "spectator"."""
+    if viewer == FACILITATOR or state.phase == "ended":
+        return _full_view(scenario, state, viewer)
+    table = _public(scenario, state, exact=False)
+    if viewer == SPECTATOR or viewer not in state.seats:
+        table["viewer"] = SPECTATOR
+        return table
+    table["viewer"] = viewer
+    table["you"] = _you(scenario, state, viewer)
+    table["messages"] = [_message(m) for m in state.messages if _can_read(state, m, viewer)]
+    table["offers"] = [to_plain(o) for o in state.offers.values() if viewer in (o.sender, o.recipient)]
+    table["pledges"] = [to_plain(p) for p in state.pledges if viewer in (p.pledger, p.beneficiary)]
+    for alliance in table["alliances"]:
+        live = state.alliances[alliance["id"]]
+        if viewer in live.members or viewer in live.invited:
+            alliance["platform"] = dict(live.platform)
+        if viewer in live.members:
+            alliance["invited"] = list(live.invited)
+    table["invitations"] = [a.id for a in state.alliances.values() if viewer in a.invited]
+    table["soundings"] = [to_plain(s) for s in state.soundings if viewer in s.audience]
+    table["linked_moves"] = _linked_moves(state, viewer)
+    return table
+
+
+def visible_events(events: tuple[Event, ...] | list[Event], viewer: str) -> list[Event]:
+    """The events a viewer may receive: the facilitator all, a seat its own, a spectator public."""
+    if viewer == FACILITATOR:
+        return list(events)
+    if viewer == SPECTATOR:
+        return [e for e in events if e.is_public]
+    return [e for e in events if e.is_visible_to(viewer)]
+
+
+def _can_read(state: GameState, message: Message, seat: str) -> bool:
+    if message.to == PUBLIC or message.sender == seat or message.to == seat:
+        return True
+    if message.to.startswith(ALLIANCE_PREFIX):
+        alliance = state.alliances.get(message.to[len(ALLIANCE_PREFIX) :])
+        return alliance is not None and seat in alliance.members
+    return False
+
+
+def _message(message: Message) -> dict[str, Any]:
+    plain: dict[str, Any] = to_plain(message)
+    return plain
+
+
+def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
+    current = ripeness(scenario, state)
+    show = "exact" if exact else scenario.bloc_visibility
+    blocs = []
+    for bloc in scenario.blocs:
+        entry: dict[str, Any] = {"id": bloc.id, "name": bloc.name, "votes": bloc.votes}
+        live = state.blocs[bloc.id]
+        value = disposition(scenario, state, bloc.id)
+        if show == "exact":
+            entry.update(
+                disposition=round(value, 3),
+                ownership=round(live.ownership, 3),
+                politicisation=round(live.politicisation, 3),
+            )
+        elif show == "band":
+            entry.update(disposition=disposition_band(value), ownership=disposition_band(live.ownership))
+        blocs.append(entry)
+    table: dict[str, Any] = {
+        "scenario": scenario.id,
+        "title": scenario.title,
+        "round": state.round,
+        "rounds": scenario.rounds,
+        "phase": state.phase,
+        "version": state.version,
+        "decision_rule": scenario.decision_rule,
+        "ripeness": {"band": ripeness_band(scenario, current)},
+        "draft": {
+            "tabled": state.tabled,
+            "sponsors": list(state.sponsors),
+            "vote_called": bool(state.vote_called_by),
+            "provisions": [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "level": state.levels[p.id],
+                    "wording": p.levels[state.levels[p.id]],
+                    "levels": list(p.levels),
+                }
+                for p in scenario.provisions
+            ],
+            "history": [to_plain(c) for c in state.draft_history],
+        },
+        "blocs": blocs,
+        "constituencies": [{"id": c.id, "name": c.name} for c in scenario.constituencies],
+        "venues": [
+            {"id": v.id, "name": v.name, "blocs": list(v.blocs), "constituencies": list(v.constituencies)}
+            for v in scenario.venues
+        ],
+        "seats": [
+            {"id": s.id, "name": s.name, "kind": s.kind, "bloc": s.bloc, "votes": s.votes, "done": state.seats[s.id].done}
+            for s in scenario.seats
+        ],
+        "alliances": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "founder": a.founder,
+                "members": list(a.members),
+                "span": alliance_span(scenario, a),
+            }
+            for a in state.alliances.values()
+        ],
+        "links": [list(pair) for pair in state.links],
+        "messages": [_message(m) for m in state.messages if m.to == PUBLIC],
+        "bulletins": list(state.bulletins),
+        "votes": [to_plain(v) for v in state.votes],
+        "side_issues": [
+            {"id": s.id, "name": s.name, "result": state.side_issue_results.get(s.id)} for s in scenario.side_issues
+        ],
+        "pooled_fund": state.pooled_fund,
+        "outcome": state.outcome,
+    }
+    if exact:
+        table["ripeness"]["value"] = round(current, 3)
+    return table
+
+
+def _you(scenario: Scenario, state: GameState, seat: str) -> dict[str, Any]:
+    spec = scenario.seat(seat)
+    live = state.seats[seat]
+    held = reserved(scenario, state, seat)
+    return {
+        "seat": seat,
+        "name": spec.name,
+        "kind": spec.kind,
+        "bloc": spec.bloc,
+        "resources": {
+            "capital": live.capital,
+            "funds": live.funds,
+            "expertise": live.expertise,
+            "credibility": live.credibility,
+        },
+        "staff": staff_of(scenario, state, seat),
+        "reserved": to_plain(held),
+        "orders": [to_plain(o) for o in live.orders],
+        "done": live.done,
+        "ballot": live.ballot,
+        "objectives": {
+            "ideal": dict(spec.preferences.ideal),
+            "weights": dict(spec.preferences.weights),
+            "failure": spec.failure_value,
+            "side_stakes": dict(spec.side_stakes),
+            "turf": dict(spec.turf),
+            "goals": [to_plain(g) for g in spec.goals],
+        },
+        "links": state.links_of(seat),
+        "role_sheet": spec.role_sheet,
+    }
+
+
+def _linked_moves(state: GameState, seat: str) -> list[dict[str, Any]]:
+    """Formal-arena orders of linked seats, seen a phase before they resolve."""
+    moves = []
+    for other in state.links_of(seat):
+        for order in state.seats[other].orders:
+            if order.arena == "narrow":
+                moves.append({"seat": other, "order": to_plain(order)})
+    return moves
+
+
+def _full_view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, Any]:
+    """Everything: for the facilitator during play, and for everyone once the game is over."""
+    table = _public(scenario, state, exact=True)
+    table["viewer"] = viewer if viewer in (FACILITATOR, SPECTATOR) or viewer in state.seats else SPECTATOR
+    table["state"] = to_plain(state)
+    table["objectives"] = {
+        s.id: {
+            "ideal": dict(s.preferences.ideal),
+            "weights": dict(s.preferences.weights),
+            "failure": s.failure_value,
+            "side_stakes": dict(s.side_stakes),
+            "turf": dict(s.turf),
+            "goals": [to_plain(g) for g in s.goals],
+        }
+        for s in scenario.seats
+    }
+    table["scores"] = {k: to_plain(v) for k, v in scores(scenario, state).items()}
+    table["legitimacy"] = round(legitimacy(scenario, state), 3)
+    ending = epilogue(scenario, state)
+    table["epilogue"] = to_plain(ending) if ending else None
+    if viewer in state.seats:
+        table["you"] = _you(scenario, state, viewer)
+    return table

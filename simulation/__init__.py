@@ -1,0 +1,1 @@
+"""Playing seeded bot games on the engine alone, and summarising many of them."""
