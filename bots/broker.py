@@ -35,6 +35,7 @@ class Broker(CharacterBot):
                     yield offer
 
     def plan(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
+        yield from self.joint_moves(r, menu)
         mine = r.my_alliances()
         if mine:
             venue = consultation_venue(r)

@@ -26,6 +26,8 @@ from game_rules.actions import (
 )
 
 RESOURCE_VALUE = {"capital": 1.0, "funds": 0.5, "expertise": 1.0}
+PANEL_KINDS = 3
+MAX_ALLIANCES = 3
 
 
 class CharacterBot:
@@ -33,10 +35,13 @@ class CharacterBot:
 
     name = "character"
     spoils = False
+    lapse = 0.15  # chance of letting a planned move pass: people (and bots) are not machines
 
     def __init__(self, seed: int, seat: str) -> None:
         self.seat = seat
         self.rng = bot_random(seed, seat, self.name)
+        # How many rounds this player waits beyond the obvious moment: games differ.
+        self.patience = self.rng.randint(0, 2)
         self._phase: tuple[int, str] = (0, "")
         self._tried: set[str] = set()
 
@@ -71,6 +76,8 @@ class CharacterBot:
             key = repr(move)
             if key not in self._tried:
                 self._tried.add(key)
+                if self.rng.random() < self.lapse:
+                    continue
                 return move
         return None
 
@@ -136,13 +143,32 @@ class CharacterBot:
                 yield DeclineOffer(offer=offer["id"])
 
     def answer_invitations(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
+        """Join alliances whose platform suits this seat or is close to the text: nothing about
+        an alliance binds, and the entrepreneur bonus goes to members of one whose platform the
+        adopted text meets."""
+        if len(r.my_alliances()) >= MAX_ALLIANCES:
+            return
         for alliance in r.view["alliances"]:
             if alliance["id"] not in r.view.get("invitations", []):
                 continue
             platform = alliance.get("platform") or {}
-            levels = {**r.levels, **platform}
-            if r.utility(levels) >= r.utility() or r.utility(levels) > float(r.me["objectives"]["failure"]):
+            levels = r.levels
+            # Worth joining if its platform suits us, or if the text is already close to the
+            # platform: members share the entrepreneur bonus when the adopted text meets it.
+            close = all(abs(levels[p] - target) <= 1 for p, target in platform.items())
+            if r.utility({**levels, **platform}) >= r.utility() or (close and alliance["span"] >= 2):
                 yield JoinAlliance(alliance=alliance["id"])
+
+    def joint_moves(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
+        """What every member of a cross-kind alliance does together while the time is not yet
+        ripe: convene a panel. All members read the same view, so they convene in the same round."""
+        if r.ripeness >= 2 or not r.wants_adoption():
+            return
+        for alliance in r.my_alliances():
+            if alliance["span"] >= PANEL_KINDS:
+                panel = menu.first_order("convene_panel", lambda o, a=alliance["id"]: o.alliance == a)
+                if panel:
+                    yield panel
 
     def messages(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
         """One public statement a round, and a word to each alliance: talk is part of the game."""

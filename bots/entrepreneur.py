@@ -18,13 +18,18 @@ ALLY_KINDS = ("think_tank", "agency", "ngo", "state")
 class Entrepreneur(CharacterBot):
     name = "entrepreneur"
 
+    def __init__(self, seed: int, seat: str) -> None:
+        super().__init__(seed, seat)
+        self.ripe_rounds: set[int] = set()  # while the window is open, waiting costs
+
     def negotiation_moves(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
         mine = r.my_alliances()
         if not mine:
-            if r.wants_adoption() or r.round <= 2:
+            # In the first round, wait for an invitation if someone else has already founded one.
+            if (r.wants_adoption() or r.round <= 2) and not (r.round == 1 and r.view["alliances"]):
                 found = menu.one("found_alliance")
                 if isinstance(found, FoundAlliance):
-                    yield FoundAlliance(name=f"{r.me['name']} coalition", platform=r.ideal)
+                    yield FoundAlliance(name=f"{r.me['name']} coalition"[-80:], platform=self.platform(r))
             return
         alliance = mine[0]
         if alliance["founder"] != r.seat:
@@ -40,6 +45,11 @@ class Entrepreneur(CharacterBot):
             if action in menu.actions("invite_to_alliance"):
                 yield action
 
+    def platform(self, r: Reading) -> dict[str, int]:
+        """A platform others can sign: one step from the current text toward this seat's ideal."""
+        levels = r.levels
+        return {pid: levels[pid] + max(-1, min(1, ideal - levels[pid])) for pid, ideal in r.ideal.items()}
+
     def plan(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         mine = r.my_alliances()
         joint = mine[0]["id"] if mine else ""
@@ -53,22 +63,21 @@ class Entrepreneur(CharacterBot):
                 if found:
                     yield found
                     break
+        yield from self.joint_moves(r, menu)
         if r.ripeness < 2:
-            for alliance in mine:
-                if alliance["span"] >= 3:
-                    panel = menu.first_order("convene_panel", lambda o, a=alliance["id"]: o.alliance == a)
-                    if panel:
-                        yield panel
             study = self._study(r, menu)
             if study:
                 yield study
         if r.kind == "state":
             ready = blocs_ready(r)
-            if not r.view["draft"]["tabled"] and (ready or r.round >= r.rounds - 3):
+            if not r.view["draft"]["tabled"] and (ready or r.round >= r.rounds - 3) and r.round > self.patience:
                 found = menu.first_order("table_draft")
                 if found:
                     yield found
-            if r.view["draft"]["tabled"] and r.ripeness == 2 and (ready or r.round >= r.rounds - 1):
+            if r.ripeness == 2:
+                self.ripe_rounds.add(r.round)
+            waited = len(self.ripe_rounds) > self.patience
+            if r.view["draft"]["tabled"] and r.ripeness == 2 and (ready or waited):
                 found = menu.first_order("call_vote")
                 if found:
                     yield found

@@ -85,9 +85,42 @@ class Reading:
             utility = 0.5 * utility + 0.5 * (1.0 - excess)
         return utility
 
+    def goals_met(self, adopted: bool, levels: dict[str, int] | None = None) -> float:
+        """The share of this seat's goals it expects to meet if the norm is (not) adopted with
+        this text; what it cannot see (side issues, legitimacy) counts as a coin toss."""
+        goals = self.me["objectives"]["goals"]
+        if not goals:
+            return 0.5
+        levels = levels if levels is not None else self.levels
+        met = 0.0
+        for goal in goals:
+            kind, target, value = goal["kind"], goal["target"], goal["value"]
+            if kind == "adopted":
+                met += adopted
+            elif kind == "not_adopted":
+                met += not adopted
+            elif kind == "provision_at_least":
+                met += adopted and levels[target] >= value
+            elif kind == "provision_at_most":
+                met += (not adopted) or levels[target] <= value
+            elif kind == "ownership_at_least":
+                bloc = next((b for b in self.view["blocs"] if b["id"] == target), None)
+                owned = bloc is not None and self.bloc_band(bloc) >= (2 if value >= 50 else 1)
+                met += adopted and owned
+            else:
+                met += 0.5
+        return met / len(goals)
+
+    def outcome_value(self, adopted: bool, levels: dict[str, int] | None = None) -> float:
+        """What adoption (of this text) or failure is worth to this seat, in the parts of its
+        score that depend on it."""
+        weights = self.view["score_weights"]
+        text = self.utility(levels) if adopted else float(self.me["objectives"]["failure"])
+        return float(weights["text"]) * text + float(weights["goals"]) * self.goals_met(adopted, levels)
+
     def wants_adoption(self) -> bool:
         """Whether the text as it stands is worth more to this seat than failure."""
-        return self.utility() > float(self.me["objectives"]["failure"])
+        return self.outcome_value(True) > self.outcome_value(False)
 
     def gaps(self) -> dict[str, int]:
         """Per provision, how far (and which way) the draft is from this seat's ideal."""

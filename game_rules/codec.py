@@ -33,17 +33,35 @@ class DecodeError(ValueError):
         self.problem = problem
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_LAYOUTS: dict[type, tuple[str | None, tuple[str, ...]]] = {}
+
+
+def _layout(cls: type) -> tuple[str | None, tuple[str, ...]]:
+    """A dataclass's wire tag and field names, worked out once per class."""
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        tag = getattr(cls, "type", None)
+        names = tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+        layout = (tag if isinstance(tag, str) else None, names)
+        _LAYOUTS[cls] = layout
+    return layout
+
+
 def to_plain(value: Any) -> Any:
     """Maps, lists, strings, numbers, booleans and None: what msgpack and JSON carry."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        tag = getattr(type(value), "type", None)
-        if isinstance(tag, str):
-            out["type"] = tag
-        for f in dataclasses.fields(value):
-            if f.name.startswith("_"):
-                continue
-            out[f.name] = to_plain(getattr(value, f.name))
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return [to_plain(v) for v in value]
+    if kind is dict:
+        return {k: to_plain(v) for k, v in value.items()}
+    if kind in _LAYOUTS or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        tag, names = _layout(kind)
+        out: dict[str, Any] = {"type": tag} if tag else {}
+        for name in names:
+            out[name] = to_plain(getattr(value, name))
         return out
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]

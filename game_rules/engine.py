@@ -36,7 +36,7 @@ from game_rules.actions import (
 )
 from game_rules.events import Event
 from game_rules.rejections import Rejected, reject
-from game_rules.rng import seed_state
+from game_rules.rng import next_uniform, seed_state
 from game_rules.scenario import Scenario
 from game_rules.state import BlocState, GameState, Phase, SeatState
 
@@ -109,15 +109,19 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = ()) -> 
         )
         for s in scenario.seats
     }
+    # When the window opens is itself uncertain: one seeded draw per game, hidden until the end.
+    draw, rng = next_uniform(seed_state(seed))
+    shift = round((2.0 * draw - 1.0) * scenario.ripeness_jitter, 6)
     return GameState(
         scenario_id=scenario.id,
         seed=seed,
-        rng=seed_state(seed),
+        rng=rng,
         ablations=tuple(sorted(set(ablations))),
         version=0,
         round=0,
         phase="lobby",
         ripeness_boost=0.0,
+        ripeness_shift=shift,
         seats=seats,
         blocs={b.id: BlocState(id=b.id, goodwill=0.0, ownership=b.ownership, politicisation=0.0) for b in scenario.blocs},
         constituencies={c.id: c.ownership for c in scenario.constituencies},

@@ -45,7 +45,7 @@ from game_rules.actions import (
     WithdrawOrder,
 )
 from game_rules.negotiation import ALLIANCE_PREFIX, alliances_of, can_join
-from game_rules.orders import GRANT_PURPOSES, Cost, can_afford, check_order, order_cost, staff_of
+from game_rules.orders import GRANT_PURPOSES, Cost, check_order, order_cost, reserved, staff_of
 from game_rules.scenario import Scenario
 from game_rules.state import GameState
 from game_rules.voting import voters
@@ -89,18 +89,19 @@ def _negotiation(scenario: Scenario, state: GameState, seat: str) -> Iterator[Le
         if offer.status != "open":
             continue
         if offer.recipient == seat:
-            live = state.seats[seat]
-            gets = offer.gets
-            if live.capital >= gets.capital and live.funds >= gets.funds and live.expertise >= gets.expertise:
+            if _holds(state, seat, offer.gets) and _holds(state, offer.sender, offer.gives):
                 yield LegalAction(AcceptOffer(offer=offer.id))
             yield LegalAction(DeclineOffer(offer=offer.id))
         elif offer.sender == seat:
             yield LegalAction(WithdrawOffer(offer=offer.id))
     if "horse_trading" not in state.ablations:
-        yield from _offer_templates(scenario, state, seat, others)
+        for item in _static(scenario, state, seat).offers:
+            assert isinstance(item.action, MakeOffer)
+            if _holds(state, seat, item.action.gives):
+                yield item
     spec = scenario.seat(seat)
     if not mine:
-        yield LegalAction(FoundAlliance(name=f"Friends of {spec.name}", platform=dict(spec.preferences.ideal)))
+        yield LegalAction(FoundAlliance(name=f"Friends of {spec.name}"[:80], platform=dict(spec.preferences.ideal)))
     for alliance in mine:
         yield LegalAction(LeaveAlliance(alliance=alliance.id))
         for other in others:
@@ -111,55 +112,40 @@ def _negotiation(scenario: Scenario, state: GameState, seat: str) -> Iterator[Le
             yield LegalAction(JoinAlliance(alliance=alliance.id))
 
 
-def _offer_templates(scenario: Scenario, state: GameState, seat: str, others: list[str]) -> Iterator[LegalAction]:
-    """Standard trades: resources for a vote, for not spoiling, for a side issue, or in kind."""
+def _holds(state: GameState, seat: str, terms: Terms) -> bool:
     live = state.seats[seat]
+    return live.capital >= terms.capital and live.funds >= terms.funds and live.expertise >= terms.expertise
+
+
+def _offer_templates(scenario: Scenario, seat: str) -> Iterator[MakeOffer]:
+    """Standard trades: resources for a vote, for not spoiling, for a side issue, or in kind."""
     for amount in scenario.rules.offer_amounts:
-        for other in others:
+        for other in (s for s in scenario.seat_ids if s != seat):
             spec = scenario.seat(other)
-            if live.capital >= amount and spec.votes and scenario.decision_rule != "security_council":
-                yield LegalAction(
-                    MakeOffer(to=other, gives=Terms(capital=amount), gets=Terms(pledges=(Pledge("vote", "", "yes"),)))
-                )
-            if live.funds >= amount and spec.kind in ("state", "agency"):
-                yield LegalAction(
-                    MakeOffer(to=other, gives=Terms(funds=amount), gets=Terms(pledges=(Pledge("no_spoil"),)))
-                )
-            if live.funds >= amount:
-                yield LegalAction(MakeOffer(to=other, gives=Terms(funds=amount), gets=Terms(expertise=1)))
-            if live.expertise >= 1:
-                yield LegalAction(MakeOffer(to=other, gives=Terms(expertise=1), gets=Terms(funds=amount)))
-            if spec.votes:
+            if spec.votes and spec.kind == "state" and scenario.decision_rule != "security_council":
+                yield MakeOffer(to=other, gives=Terms(capital=amount), gets=Terms(pledges=(Pledge("vote", "", "yes"),)))
+            if spec.kind in ("state", "agency"):
+                yield MakeOffer(to=other, gives=Terms(funds=amount), gets=Terms(pledges=(Pledge("no_spoil"),)))
+            yield MakeOffer(to=other, gives=Terms(funds=amount), gets=Terms(expertise=1))
+            yield MakeOffer(to=other, gives=Terms(expertise=1), gets=Terms(funds=amount))
+            if spec.votes and spec.kind == "state":
+                mine = scenario.seat(seat)
                 for issue in scenario.side_issues:
-                    yield LegalAction(
-                        MakeOffer(
-                            to=other,
-                            gives=Terms(pledges=(Pledge("vote", "", "yes"),)) if scenario.seat(seat).votes else Terms(),
-                            gets=Terms(pledges=(Pledge("side_issue", issue.id, "yes"),)),
-                        )
-                    )
+                    gives = Terms(pledges=(Pledge("vote", "", "yes"),)) if mine.votes and mine.kind == "state" else Terms()
+                    yield MakeOffer(to=other, gives=gives, gets=Terms(pledges=(Pledge("side_issue", issue.id, "yes"),)))
 
 
-def _candidate_orders(scenario: Scenario, state: GameState, seat: str) -> Iterator[Order]:
+def _static_orders(scenario: Scenario, seat: str) -> Iterator[Order]:
+    """Orders whose legality depends only on the scenario, the seat and the ablations."""
     r = scenario.rules
     others = [s for s in scenario.seat_ids if s != seat]
-    mine = alliances_of(state, seat)
     for amount in r.grant_amounts:
         if amount >= r.study_min_funds:
             for performer in scenario.seats:
                 if performer.kind in ("think_tank", "agency"):
                     yield CommissionStudy(performer=performer.id, funds=amount)
     for venue in scenario.venues:
-        for alliance in ("", *(a.id for a in mine)):
-            yield HostConsultation(venue=venue.id, expertise=0, alliance=alliance)
-            if r.consultation_max_expertise:
-                yield HostConsultation(venue=venue.id, expertise=min(2, r.consultation_max_expertise), alliance=alliance)
-    for alliance in mine:
-        yield ConvenePanel(alliance=alliance.id)
-    for p in scenario.provisions:
-        for level in range(p.top + 1):
-            if level != state.levels[p.id]:
-                yield TrialBalloon(provision=p.id, level=level)
+        yield from _consultations(scenario, venue.id, "")
     for amount in r.grant_amounts:
         for other in others:
             for purpose in GRANT_PURPOSES:
@@ -167,10 +153,6 @@ def _candidate_orders(scenario: Scenario, state: GameState, seat: str) -> Iterat
         yield PledgePooledFund(amount=amount)
     for other in others:
         yield SecondStaff(to=other)
-    yield TableDraft()
-    for p in scenario.provisions:
-        for direction in (1, -1):
-            yield ProposeAmendment(provision=p.id, direction=direction)
     for bloc in scenario.blocs:
         yield Lobby(target=bloc.id)
     for other in others:
@@ -179,7 +161,59 @@ def _candidate_orders(scenario: Scenario, state: GameState, seat: str) -> Iterat
     for p in scenario.provisions:
         yield Spoil(mode="block_amendment", provision=p.id)
         yield Spoil(mode="water_down", provision=p.id)
+
+
+def _consultations(scenario: Scenario, venue: str, alliance: str) -> Iterator[HostConsultation]:
+    yield HostConsultation(venue=venue, expertise=0, alliance=alliance)
+    if scenario.rules.consultation_max_expertise:
+        yield HostConsultation(venue=venue, expertise=min(2, scenario.rules.consultation_max_expertise), alliance=alliance)
+
+
+def _dynamic_orders(scenario: Scenario, state: GameState, seat: str) -> Iterator[Order]:
+    """Orders whose legality moves with the game: alliances, the text, the tabling."""
+    mine = alliances_of(state, seat)
+    for alliance in mine:
+        for venue in scenario.venues:
+            yield from _consultations(scenario, venue.id, alliance.id)
+        yield ConvenePanel(alliance=alliance.id)
+    for p in scenario.provisions:
+        for level in range(p.top + 1):
+            if level != state.levels[p.id]:
+                yield TrialBalloon(provision=p.id, level=level)
+    yield TableDraft()
+    for p in scenario.provisions:
+        for direction in (1, -1):
+            yield ProposeAmendment(provision=p.id, direction=direction)
     yield CallVote()
+
+
+@dataclass(frozen=True)
+class _StaticMenu:
+    """What a seat may always offer and order in a scenario, checked once."""
+
+    scenario: Scenario
+    offers: tuple[LegalAction, ...]
+    orders: tuple[LegalAction, ...]
+
+
+_STATIC: dict[tuple[int, str, tuple[str, ...]], _StaticMenu] = {}
+
+
+def _static(scenario: Scenario, state: GameState, seat: str) -> _StaticMenu:
+    # Keyed by the scenario object's identity; the entry keeps the scenario alive, so the
+    # identity cannot be reused by another scenario while the entry exists.
+    key = (id(scenario), seat, state.ablations)
+    menu = _STATIC.get(key)
+    if menu is None or menu.scenario is not scenario:
+        orders = tuple(
+            LegalAction(SubmitOrder(order=o), order_cost(scenario, o))
+            for o in _static_orders(scenario, seat)
+            if check_order(scenario, state, seat, o) is None
+        )
+        offers = tuple(LegalAction(o) for o in _offer_templates(scenario, seat))
+        menu = _StaticMenu(scenario=scenario, offers=offers, orders=orders)
+        _STATIC[key] = menu
+    return menu
 
 
 def _orders(scenario: Scenario, state: GameState, seat: str) -> Iterator[LegalAction]:
@@ -189,9 +223,16 @@ def _orders(scenario: Scenario, state: GameState, seat: str) -> Iterator[LegalAc
         yield LegalAction(WithdrawOrder(index=index))
     if len(live.orders) >= staff_of(scenario, state, seat):
         return
-    for order in _candidate_orders(scenario, state, seat):
+    held = reserved(scenario, state, seat)
+    capital, funds, expertise = live.capital - held.capital, live.funds - held.funds, live.expertise - held.expertise
+    for item in _static(scenario, state, seat).orders:
+        cost = item.cost
+        if cost.capital <= capital and cost.funds <= funds and cost.expertise <= expertise:
+            yield item
+    for order in _dynamic_orders(scenario, state, seat):
         cost = order_cost(scenario, order)
-        if can_afford(scenario, state, seat, cost) and check_order(scenario, state, seat, order) is None:
+        affordable = cost.capital <= capital and cost.funds <= funds and cost.expertise <= expertise
+        if affordable and check_order(scenario, state, seat, order) is None:
             yield LegalAction(SubmitOrder(order=order), cost)
 
 

@@ -36,7 +36,8 @@ SPOIL_MODES = ("block_amendment", "delay_vote", "water_down")
 
 @dataclass(frozen=True)
 class Cost:
-    """What an order takes: one staff, and resources reserved until the round resolves."""
+    """What an order takes: one staff, and resources reserved until the round resolves (for a
+    joint action, the most this seat's share can come to)."""
 
     staff: int = 1
     capital: int = 0
@@ -45,7 +46,7 @@ class Cost:
 
 
 def order_cost(scenario: Scenario, order: Order) -> Cost:
-    """The full cost of an order before any split or link discount."""
+    """What an order reserves: its cost, or for a panel the largest share a member can pay."""
     r = scenario.rules
     match order:
         case CommissionStudy(funds=funds):
@@ -53,7 +54,9 @@ def order_cost(scenario: Scenario, order: Order) -> Cost:
         case HostConsultation(expertise=expertise):
             return Cost(funds=r.consultation_cost_funds, expertise=expertise)
         case ConvenePanel():
-            return Cost(funds=r.panel_cost_funds)
+            # A panel that meets has at least `panel_min_kinds` members splitting its cost, and
+            # one that does not meet costs nothing: each member reserves that largest share.
+            return Cost(funds=-(-r.panel_cost_funds // max(1, r.panel_min_kinds)))
         case Grant(amount=amount) | PledgePooledFund(amount=amount):
             return Cost(funds=amount)
         case SecondStaff():

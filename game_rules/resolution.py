@@ -32,7 +32,7 @@ from game_rules.rng import next_uniform, shuffled
 from game_rules.scenario import Scenario
 from game_rules.state import DraftChange, GameState, Sounding, SpoilRecord
 from game_rules.voting import break_pledge, pending_pledges
-from game_rules.world import clamp, disposition, politicise, span_factor
+from game_rules.world import add_ripeness, clamp, disposition, politicise, span_factor
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _funding(work: _Round) -> None:
             moved = min(r.second_expertise, state.seats[seat].expertise)
             state.seats[seat].expertise -= moved
             state.seats[order.to].expertise += moved
-            state.seats[order.to].seconded_in += 1
+            state.seats[order.to].seconded_next += 1
             if not state.are_linked(seat, order.to):
                 state.links.append((seat, order.to))
             work.emit(
@@ -170,7 +170,7 @@ def _studies_and_panels(work: _Round) -> None:
         gained = r.study_expertise + order.funds // r.study_funds_per_extra_expertise
         state.seats[seat].expertise += gained
         boost = r.study_ripeness * state.seats[order.performer].credibility / 100.0
-        state.ripeness_boost += boost
+        add_ripeness(scenario, state, boost)
         work.performed.add((seat, "study"))
         work.performed.add((order.performer, "study"))
         work.emit(
@@ -205,7 +205,7 @@ def _studies_and_panels(work: _Round) -> None:
         if not payers:
             continue
         boost = r.panel_ripeness * span_factor(scenario, span - r.panel_min_kinds + 1)
-        state.ripeness_boost += boost
+        add_ripeness(scenario, state, boost)
         for s in payers:
             state.seats[s].expertise += r.panel_expertise
             work.performed.add((s, "panel"))

@@ -21,7 +21,7 @@ from game_rules.state import (
     RoundRecord,
 )
 from game_rules.voting import break_pledge, hold_vote, keep_pledge, pending_pledges, voters
-from game_rules.world import baseline_ripeness, clamp, disposition, ripeness
+from game_rules.world import add_ripeness, baseline_ripeness, clamp, disposition, ripeness
 
 
 def _enter(scenario: Scenario, state: GameState, phase: Phase, events: list[Event]) -> None:
@@ -105,7 +105,8 @@ def _end_round(scenario: Scenario, state: GameState, events: list[Event]) -> Non
     for seat_id, live in state.seats.items():
         spec = scenario.seat(seat_id)
         live.capital = max(live.capital, min(rules.capital_cap, live.capital + spec.capital_regen))
-        live.seconded_in = 0
+        # Staff seconded during this round's resolution work for the host next round.
+        live.seconded_in, live.seconded_next = live.seconded_next, 0
     for live_bloc in state.blocs.values():
         live_bloc.politicisation *= 1.0 - rules.politicisation_decay
         live_bloc.goodwill *= 1.0 - rules.goodwill_decay
@@ -176,7 +177,7 @@ def _targets(keys: dict[str, float] | dict[str, int], every: list[str]) -> list[
 def fire_event(scenario: Scenario, state: GameState, card: EventCard, events: list[Event]) -> None:
     """Apply an event card's effects and announce it with its text."""
     fx = card.effects
-    state.ripeness_boost += fx.ripeness
+    add_ripeness(scenario, state, fx.ripeness)
     bloc_ids = [b.id for b in scenario.blocs]
     for bloc_id, value in _targets(dict(fx.ownership), bloc_ids + list(state.constituencies)):
         if bloc_id in state.blocs:

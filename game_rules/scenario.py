@@ -205,6 +205,7 @@ class Rules:
     random_event_chance: float
     ripeness_decay_after_schedule: float
     ripeness_boost_decay: float
+    ripeness_boost_max: float
     pooled_fund_target: int
     alliance_bonus: float
     platform_tolerance: int
@@ -236,6 +237,7 @@ class Scenario:
     ripeness_threshold: float
     ripeness_floor: float
     ripeness_schedule: tuple[float, ...]
+    ripeness_jitter: float
     bloc_visibility: BlocVisibility
     provisions: tuple[Provision, ...]
     blocs: tuple[Bloc, ...]
@@ -370,6 +372,7 @@ def scenario_from_mapping(raw: Mapping[str, Any]) -> Scenario:
         ripeness_threshold=float(ripeness["threshold"]),
         ripeness_floor=float(ripeness["floor"]),
         ripeness_schedule=tuple(float(x) for x in ripeness["schedule"]),
+        ripeness_jitter=float(ripeness.get("jitter", 0.0)),
         bloc_visibility=raw.get("bloc_visibility", "band"),
         provisions=tuple(
             Provision(id=p["id"], name=p["name"], levels=tuple(p["levels"]), start=int(p["start"]))

@@ -37,6 +37,7 @@ class SeatState:
     expertise: int
     credibility: int
     seconded_in: int = 0
+    seconded_next: int = 0
     done: bool = False
     orders: list[Order] = field(default_factory=list)
     ballot: Choice | None = None
@@ -208,6 +209,7 @@ class GameState:
     round: int
     phase: Phase
     ripeness_boost: float
+    ripeness_shift: float
     seats: dict[str, SeatState]
     blocs: dict[str, BlocState]
     constituencies: dict[str, float]

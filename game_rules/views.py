@@ -66,8 +66,14 @@ def _can_read(state: GameState, message: Message, seat: str) -> bool:
 
 
 def _message(message: Message) -> dict[str, Any]:
-    plain: dict[str, Any] = to_plain(message)
-    return plain
+    # Written out by hand: views are built for every decision and messages only grow.
+    return {
+        "number": message.number,
+        "round": message.round,
+        "sender": message.sender,
+        "to": message.to,
+        "text": message.text,
+    }
 
 
 def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
@@ -140,6 +146,7 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             {"id": s.id, "name": s.name, "result": state.side_issue_results.get(s.id)} for s in scenario.side_issues
         ],
         "pooled_fund": state.pooled_fund,
+        "score_weights": to_plain(scenario.score_weights),
         "outcome": state.outcome,
     }
     if exact:

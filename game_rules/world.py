@@ -72,12 +72,19 @@ def baseline_ripeness(scenario: Scenario, state: GameState, round_number: int) -
         base = schedule[-1] - extra * scenario.rules.ripeness_decay_after_schedule
     if "low_ripeness" in state.ablations:
         base -= LOW_RIPENESS_SHIFT
-    return base
+    return base + state.ripeness_shift
 
 
 def ripeness(scenario: Scenario, state: GameState) -> float:
     """Ripeness now: the schedule plus what studies, panels and events added."""
     return clamp(baseline_ripeness(scenario, state, state.round) + state.ripeness_boost)
+
+
+def add_ripeness(scenario: Scenario, state: GameState, amount: float) -> None:
+    """Studies, panels and events move ripeness, within `ripeness_boost_max` either way:
+    they can open a window a little earlier, not make one."""
+    cap = scenario.rules.ripeness_boost_max
+    state.ripeness_boost = clamp(state.ripeness_boost + amount, -cap, cap)
 
 
 def ripeness_band(scenario: Scenario, value: float) -> RipenessBand:

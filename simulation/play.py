@@ -6,6 +6,7 @@ phase; a phase that drags past its step budget is closed as a deadline would clo
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from bots import Bot, make_bot
@@ -22,7 +23,7 @@ from game_rules import (
     new_game,
     view,
 )
-from game_rules.actions import ClosePhase, StartGame
+from game_rules.actions import StartGame
 
 STEPS_PER_SEAT_PHASE = 40
 
@@ -39,6 +40,7 @@ class PlayedGame:
     events: list[Event]
     actions: int
     rejections: int
+    engine_seconds: float
 
 
 def play_game(
@@ -57,6 +59,8 @@ def play_game(
     state = started.state
     events.extend(started.events)
     actions = rejections = 0
+    engine = 0.0  # time spent inside the engine (apply, legal actions, views), not in the bots
+    clock = time.perf_counter
     seats = list(scenario.seat_ids)
     while state.phase != "ended":
         phase_key = (state.round, state.phase)
@@ -66,11 +70,17 @@ def play_game(
             for seat in seats:
                 if (state.round, state.phase) != phase_key:
                     break
+                began = clock()
                 legal = legal_actions(scenario, state, seat)
                 if not legal:
+                    engine += clock() - began
                     continue
-                action = bots[seat].act(view(scenario, state, seat), legal)
+                seen = view(scenario, state, seat)
+                engine += clock() - began
+                action = bots[seat].act(seen, legal)
+                began = clock()
                 result = apply(scenario, state, seat, action)
+                engine += clock() - began
                 budget -= 1
                 moved = True
                 if isinstance(result, Rejected):
@@ -84,11 +94,13 @@ def play_game(
             if not moved:
                 break
         if (state.round, state.phase) == phase_key and state.phase != "ended":
+            began = clock()
             closed = close_phase(scenario, state)
+            engine += clock() - began
             assert isinstance(closed, Applied), closed
             state = closed.state
             events.extend(closed.events)
-    return PlayedGame(state=state, events=events, actions=actions, rejections=rejections)
+    return PlayedGame(state=state, events=events, actions=actions, rejections=rejections, engine_seconds=engine)
 
 
-__all__ = ["BotMisplay", "ClosePhase", "PlayedGame", "play_game"]
+__all__ = ["BotMisplay", "PlayedGame", "play_game"]

@@ -1,0 +1,128 @@
+"""The `normarena` command: simulate bot games, list and validate scenarios."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+
+from tqdm import tqdm
+
+from bots import parse_lineup
+from game_rules import ABLATIONS
+from scenarios import ScenarioError, list_scenarios, load_scenario, schema, validate_file
+from simulation.play import BotMisplay
+from simulation.summary import csv_header, format_summary, run_games, summarise
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    try:
+        scenario = load_scenario(args.scenario)
+        lineup = parse_lineup(args.bots, scenario)
+    except ScenarioError as error:
+        print(f"normarena: scenario {args.scenario!r} is not valid:\n{error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"normarena: {error}", file=sys.stderr)
+        return 2
+    if args.games < 1:
+        print("normarena: --games must be at least 1", file=sys.stderr)
+        return 2
+    ablations = tuple(args.ablate or ())
+    rows = []
+    progress = tqdm(total=args.games, desc=scenario.id, unit="game", file=sys.stderr, disable=args.quiet)
+    try:
+        for row in run_games(scenario, args.games, args.seed, lambda i: lineup, ablations):
+            rows.append(row)
+            progress.update(1)
+    except BotMisplay as error:
+        print(f"normarena: {error}", file=sys.stderr)
+        return 1
+    finally:
+        progress.close()
+    summary = summarise(scenario, rows, args.seed, ablations)
+    summary["bots"] = lineup
+    if args.csv:
+        seats = list(scenario.seat_ids)
+        with open(args.csv, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(csv_header(seats))
+            writer.writerows(row.csv_row(seats) for row in rows)
+    if args.json:
+        print(json.dumps(summary, sort_keys=True, ensure_ascii=False))
+    else:
+        print(format_summary(summary, {s.id: s.name for s in scenario.seats}))
+        if args.csv:
+            print(f"  one row per game written to {args.csv}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.files:
+        problems = validate_file(path)
+        if problems:
+            failed = True
+            for problem in problems:
+                print(problem, file=sys.stderr)
+        else:
+            print(f"{path}: valid")
+    return 1 if failed else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    for name in list_scenarios():
+        scenario = load_scenario(name)
+        print(f"{name:<28} {len(scenario.seats):>2} seats {scenario.rounds:>2} rounds  {scenario.title}")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="normarena", description="Norm Arena: norm change in the UN, as a game.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sim = commands.add_parser("simulate", help="play seeded games between bots and summarise them")
+    sim.add_argument("--scenario", required=True, help="a shipped scenario's name or a scenario file")
+    sim.add_argument("--games", type=int, default=100, help="how many games (default 100)")
+    sim.add_argument("--seed", type=int, default=1, help="the run's seed (default 1)")
+    sim.add_argument(
+        "--bots",
+        default="auto",
+        help='who plays: "auto" (the character that fits each seat), "random", a reference bot, '
+        'or per seat: "norway=entrepreneur,*=random" (default auto)',
+    )
+    sim.add_argument("--ablate", action="append", choices=ABLATIONS, metavar="MECHANIC",
+                     help=f"switch a mechanic off (repeatable): {', '.join(ABLATIONS)}")
+    sim.add_argument("--csv", metavar="FILE", help="write one row per game to FILE")
+    sim.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    sim.set_defaults(run=_simulate)
+
+    scenario = commands.add_parser("scenario", help="list, validate or describe scenarios")
+    scenario_commands = scenario.add_subparsers(dest="scenario_command", required=True)
+    validate = scenario_commands.add_parser("validate", help="check scenario files against the schema")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(run=_validate)
+    listing = scenario_commands.add_parser("list", help="the scenarios shipped with Norm Arena")
+    listing.set_defaults(run=_list)
+    printed = scenario_commands.add_parser("schema", help="print the scenario JSON Schema")
+    printed.set_defaults(run=_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `normarena` console script."""
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

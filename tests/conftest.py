@@ -1,0 +1,39 @@
+"""Shared helpers: load a shipped scenario, start a game, apply and insist it was applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from game_rules import FACILITATOR, Applied, GameState, Rejected, Scenario, apply, new_game
+from game_rules.actions import Action, ClosePhase, StartGame
+from scenarios import load_scenario
+
+
+@pytest.fixture
+def quick() -> Scenario:
+    """The six-seat classroom scenario."""
+    return load_scenario("classroom-quick")
+
+
+def started(scenario: Scenario, seed: int = 7, ablations: tuple[str, ...] = ()) -> GameState:
+    """A game just out of its lobby: round 1, negotiation phase."""
+    return ok(scenario, new_game(scenario, seed, ablations), FACILITATOR, StartGame())
+
+
+def ok(scenario: Scenario, state: GameState, actor: str, action: Action) -> GameState:
+    """Apply an action that must be accepted; return the new state."""
+    result = apply(scenario, state, actor, action)
+    assert isinstance(result, Applied), f"{action!r} by {actor} was rejected: {result}"
+    return result.state
+
+
+def refused(scenario: Scenario, state: GameState, actor: str, action: Action) -> Rejected:
+    """Apply an action that must be refused; return the rejection."""
+    result = apply(scenario, state, actor, action)
+    assert isinstance(result, Rejected), f"{action!r} by {actor} was accepted"
+    return result
+
+
+def close(scenario: Scenario, state: GameState) -> GameState:
+    """Close the current phase as the facilitator would."""
+    return ok(scenario, state, FACILITATOR, ClosePhase())

@@ -1,0 +1,584 @@
+"""Secrecy (RULES.md §11): what a seat, a spectator and the facilitator may see.
+
+Seeded games (random legal play, and the character bots) are played step by step; every
+message gets a unique text, so that a leak shows up as that text in a view it does not
+belong in. At many points every view is searched for other seats' secrets, and checked
+structurally: where resources, objectives, orders, offers and pledges may appear at all.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import simulation.play
+from bots import make_bot, parse_lineup
+from game_rules import (
+    FACILITATOR,
+    PUBLIC,
+    SPECTATOR,
+    Applied,
+    Event,
+    GameState,
+    Scenario,
+    apply,
+    legal_actions,
+    new_game,
+    to_plain,
+    view,
+    visible_events,
+)
+from game_rules.actions import (
+    ORDER_TYPES,
+    AcceptOffer,
+    Action,
+    ClosePhase,
+    EndGame,
+    EndNegotiation,
+    EndOrders,
+    FoundAlliance,
+    InviteToAlliance,
+    MakeOffer,
+    Pledge,
+    SendMessage,
+    StartGame,
+    SubmitOrder,
+    Terms,
+)
+from game_rules.negotiation import ALLIANCE_PREFIX
+from scenarios import list_scenarios, load_scenario
+from tests.conftest import close, ok, started
+
+SCENARIOS = list_scenarios()
+OBJECTIVE_KEYS = {"ideal", "weights", "failure", "side_stakes", "turf"}
+RESOURCE_KEYS = {"capital", "funds", "expertise", "credibility"}
+# Hidden until the end: the seeded draws, the window's jitter, who spoiled unexposed.
+HIDDEN_KEYS = {"rng", "seed", "ripeness_shift", "spoils", "draw"}
+FULL_VIEW_KEYS = {"state", "objectives", "scores"}
+ORDER_TAGS = {cls.type for cls in ORDER_TYPES}
+NARROW_TAGS = {cls.type for cls in ORDER_TYPES if getattr(cls, "arena", "") == "narrow"}
+PRIVATE_EVENT_KINDS = {
+    "offer_made",
+    "offer_accepted",
+    "offer_declined",
+    "offer_withdrawn",
+    "offer_expired",
+    "order_submitted",
+    "order_withdrawn",
+    "linked_move",
+    "pledge_broken",
+    "trial_balloon",
+    "order_failed",
+}
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def dump(value: Any) -> str:
+    """A view as a client receives it; fails if it is not plain JSON."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def as_json(text: str) -> str:
+    """How a string appears inside `dump`'s output."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every value inside a plain value, with its path."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, (*path, index))
+
+
+def objective_like(value: dict[str, Any]) -> bool:
+    """A seat's objectives, or part of them (score weights, say, are not)."""
+    goals = value.get("goals")
+    return bool(OBJECTIVE_KEYS & set(value)) or (
+        isinstance(goals, list) and any(isinstance(g, dict) and "kind" in g for g in goals)
+    )
+
+
+def resource_like(value: dict[str, Any], seats: set[str]) -> bool:
+    """Holdings: two or more resources side by side, or one resource given per seat."""
+    if len(RESOURCE_KEYS & set(value)) >= 2:
+        return True
+    return any(isinstance(value.get(r), dict) and set(value[r]) & seats for r in RESOURCE_KEYS)
+
+
+def secret_text(number: int, sender: str, to: str) -> str:
+    """A message text that appears nowhere else: «#0007 norway→alliance:a3»."""
+    return f"«#{number:04d} {sender}→{to}»"
+
+
+def readers(state: GameState, sender: str, to: str) -> set[str]:
+    """Who may read a message now: everyone (None-like: all seats), or the named seats."""
+    if to == PUBLIC:
+        return set(state.seats)
+    if to.startswith(ALLIANCE_PREFIX):
+        alliance = state.alliances.get(to[len(ALLIANCE_PREFIX) :])
+        return {sender} | (set(alliance.members) if alliance else set())
+    return {sender, to}
+
+
+def can_read(state: GameState, seat: str, sender: str, to: str) -> bool:
+    if to.startswith(ALLIANCE_PREFIX):
+        # The channel belongs to the alliance's current members, not to past ones.
+        alliance = state.alliances.get(to[len(ALLIANCE_PREFIX) :])
+        return sender == seat or (alliance is not None and seat in alliance.members)
+    return seat in readers(state, sender, to)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One applied action: who did what, the states on either side, and its events."""
+
+    actor: str
+    action: Action
+    before: GameState
+    after: GameState
+    events: tuple[Event, ...]
+
+
+def random_chooser(seed: int) -> Any:
+    rnd = random.Random(seed)
+
+    def choose(scenario: Scenario, state: GameState, seat: str, legal: list[Any]) -> Action:
+        kinds: dict[str, list[Action]] = {}
+        for item in legal:
+            key = getattr(item.action, "order", item.action).type
+            kinds.setdefault(key, []).append(item.action)
+        # Messages and offers twice as likely: they are what secrecy is mostly about.
+        names = sorted(kinds) + [k for k in ("send_message", "make_offer") if k in kinds]
+        return rnd.choice(kinds[rnd.choice(names)])
+
+    return choose
+
+
+def bot_chooser(scenario: Scenario, lineup: str, seed: int) -> Any:
+    bots = {s: make_bot(b, seed, s) for s, b in parse_lineup(lineup, scenario).items()}
+
+    def choose(scenario: Scenario, state: GameState, seat: str, legal: list[Any]) -> Action:
+        return bots[seat].act(view(scenario, state, seat), legal)
+
+    return choose
+
+
+def play(scenario: Scenario, seed: int, choose: Any, per_seat: int = 4) -> Iterator[Moment]:
+    """A game seat by seat in rotation, as the local runner plays it, every message text
+    replaced by a unique one. The facilitator closes a phase when nobody moves or when it
+    has had `per_seat` moves per seat (as a deadline would)."""
+    state = new_game(scenario, seed)
+    seats = list(scenario.seat_ids)
+    actor: str
+    action: Action
+    turn = moves = 0
+    while state.phase != "ended":
+        if state.phase == "lobby":
+            actor, action = FACILITATOR, StartGame()
+        else:
+            actor, action = FACILITATOR, ClosePhase()
+            for _ in seats if moves < per_seat * len(seats) else ():
+                seat = seats[turn % len(seats)]
+                turn += 1
+                legal = legal_actions(scenario, state, seat)
+                if legal:
+                    actor, action = seat, choose(scenario, state, seat, legal)
+                    break
+        if isinstance(action, SendMessage):
+            action = SendMessage(action.to, secret_text(len(state.messages) + 1, actor, action.to))
+        result = apply(scenario, state, actor, action)
+        moves += 1
+        if isinstance(result, Applied):
+            yield Moment(actor, action, state, result.state, result.events)
+            if (state.round, state.phase) != (result.state.round, result.state.phase):
+                moves = 0
+            state = result.state
+
+
+# --- what each viewer may see ----------------------------------------------------------------
+
+
+def other_seats_secret_texts(scenario: Scenario, seat: str) -> list[str]:
+    """Goal texts and role sheets of the other seats that are not also the seat's own."""
+    mine = scenario.seat(seat)
+    own = {g.text for g in mine.goals} | {mine.role_sheet}
+    texts = []
+    for spec in scenario.seats:
+        if spec.id == seat:
+            continue
+        texts.extend(g.text for g in spec.goals if g.text and g.text not in own)
+        if spec.role_sheet.strip() and spec.role_sheet not in own:
+            texts.append(spec.role_sheet)
+    return texts
+
+
+def assert_no_hidden_keys(seen: dict[str, Any], who: str) -> None:
+    assert not FULL_VIEW_KEYS & set(seen), f"{who} has the full view during play"
+    for path, value in walk(seen):
+        if isinstance(value, dict):
+            leaked = HIDDEN_KEYS & set(value)
+            assert not leaked, f"{who} sees {sorted(leaked)} at {path}"
+    assert set(seen["ripeness"]) == {"band"}, f"{who} sees the exact ripeness"
+
+
+def assert_blocs_as_the_scenario_allows(scenario: Scenario, seen: dict[str, Any]) -> None:
+    for bloc in seen["blocs"]:
+        if scenario.bloc_visibility == "hidden":
+            assert "disposition" not in bloc and "ownership" not in bloc
+        elif scenario.bloc_visibility == "band":
+            assert isinstance(bloc.get("disposition"), str), bloc
+            assert "politicisation" not in bloc
+
+
+def assert_seat_view_keeps_secrets(scenario: Scenario, state: GameState, seat: str) -> None:
+    seen = view(scenario, state, seat)
+    text = dump(seen)
+    assert seen["viewer"] == seat
+    you = seen["you"]
+    assert you["seat"] == seat
+    spec = scenario.seat(seat)
+    assert you["objectives"]["ideal"] == dict(spec.preferences.ideal)
+    live = state.seats[seat]
+    assert you["resources"] == {r: getattr(live, r) for r in RESOURCE_KEYS}
+    assert_no_hidden_keys(seen, seat)
+    assert_blocs_as_the_scenario_allows(scenario, seen)
+
+    # Other seats' objectives: neither their texts nor any objective field outside "you".
+    for secret in other_seats_secret_texts(scenario, seat):
+        assert as_json(secret) not in text, f"{seat} sees another seat's objective {secret[:40]!r}"
+    links = set(state.links_of(seat))
+    for path, value in walk(seen):
+        if not isinstance(value, dict):
+            continue
+        if objective_like(value):
+            assert path == ("you", "objectives"), f"{seat} sees objectives at {path}"
+        if resource_like(value, set(state.seats)):
+            in_offer = len(path) == 3 and path[0] == "offers" and path[2] in ("gives", "gets")
+            mine = path in (("you", "resources"), ("you", "reserved"))
+            assert mine or in_offer, f"{seat} sees resources at {path}: {value}"
+        if value.get("type") in ORDER_TAGS:
+            # Orders: one's own, and linked seats' formal-arena moves, nothing else.
+            if path[:2] == ("you", "orders"):
+                continue
+            assert path[0] == "linked_moves" and path[2:] == ("order",), f"order at {path}"
+            mover = seen["linked_moves"][path[1]]["seat"]
+            assert mover in links, f"{seat} sees orders of unlinked {mover}"
+            assert value["type"] in NARROW_TAGS, f"{seat} sees {mover}'s wide order {value}"
+            assert value in [to_plain(o) for o in state.seats[mover].orders]
+        if "gives" in value or "gets" in value:
+            assert path[:1] == ("offers",), f"{seat} sees an offer at {path}"
+        if "pledger" in value:
+            assert path[:1] == ("pledges",), f"{seat} sees a pledge at {path}"
+
+    # Messages: exactly those it may read; no other message's text anywhere in the view.
+    listed = {m["number"] for m in seen["messages"]}
+    for message in state.messages:
+        readable = can_read(state, seat, message.sender, message.to)
+        assert (message.number in listed) == readable, f"{seat} and message {message}"
+        if not readable and message.text.startswith("«#"):
+            assert as_json(message.text) not in text, f"{seat} sees {message.text}"
+
+    # Offers and pledges: exactly those it is party to.
+    mine = {o.id for o in state.offers.values() if seat in (o.sender, o.recipient)}
+    assert {o["id"] for o in seen["offers"]} == mine
+    for pledge in seen["pledges"]:
+        assert seat in (pledge["pledger"], pledge["beneficiary"])
+    assert len(seen["pledges"]) == sum(1 for p in state.pledges if seat in (p.pledger, p.beneficiary))
+    for sounding in seen["soundings"]:
+        assert seat in sounding["audience"]
+    for alliance_id in seen["invitations"]:
+        assert seat in state.alliances[alliance_id].invited
+
+    # Linked moves: every formal-arena order of every linked seat, before it resolves.
+    expected = sorted(
+        (other, order.type) for other in links for order in state.seats[other].orders if order.type in NARROW_TAGS
+    )
+    assert sorted((m["seat"], m["order"]["type"]) for m in seen["linked_moves"]) == expected
+
+
+def assert_spectator_view_is_public(scenario: Scenario, state: GameState, who: str) -> None:
+    seen = view(scenario, state, who)
+    text = dump(seen)
+    assert seen["viewer"] == SPECTATOR
+    for key in ("you", "offers", "pledges", "soundings", "linked_moves", "invitations"):
+        assert key not in seen, f"a spectator sees {key!r}"
+    assert_no_hidden_keys(seen, SPECTATOR)
+    assert_blocs_as_the_scenario_allows(scenario, seen)
+    assert all(m["to"] == PUBLIC for m in seen["messages"])
+    assert len(seen["messages"]) == sum(1 for m in state.messages if m.to == PUBLIC)
+    for message in state.messages:
+        if message.to != PUBLIC and message.text.startswith("«#"):
+            assert as_json(message.text) not in text
+    for spec in scenario.seats:
+        for goal in spec.goals:
+            if goal.text:
+                assert as_json(goal.text) not in text
+    for path, value in walk(seen):
+        if isinstance(value, dict):
+            assert not objective_like(value), f"a spectator sees objectives at {path}"
+            assert not resource_like(value, set(state.seats)), f"a spectator sees {path}"
+            assert value.get("type") not in ORDER_TAGS, f"a spectator sees an order at {path}"
+
+
+def assert_full_view(scenario: Scenario, state: GameState, who: str) -> None:
+    """Everything: the whole state, every seat's objectives, the scores."""
+    seen = view(scenario, state, who)
+    text = dump(seen)
+    assert seen["state"] == to_plain(state)
+    assert set(seen["objectives"]) == set(scenario.seat_ids)
+    for spec in scenario.seats:
+        assert seen["objectives"][spec.id]["ideal"] == dict(spec.preferences.ideal)
+        assert seen["objectives"][spec.id]["failure"] == spec.failure_value
+    assert set(seen["scores"]) == set(scenario.seat_ids)
+    assert "value" in seen["ripeness"]
+    for message in state.messages:
+        assert as_json(message.text) in text
+
+
+def assert_every_view_keeps_its_secrets(scenario: Scenario, state: GameState) -> None:
+    if state.phase == "ended":
+        for who in (*scenario.seat_ids, SPECTATOR, FACILITATOR):
+            assert_full_view(scenario, state, who)
+        return
+    for seat in scenario.seat_ids:
+        assert_seat_view_keeps_secrets(scenario, state, seat)
+    assert_spectator_view_is_public(scenario, state, SPECTATOR)
+    assert_spectator_view_is_public(scenario, state, "nobody")
+    assert view(scenario, state, FACILITATOR)["viewer"] == FACILITATOR
+    assert_full_view(scenario, state, FACILITATOR)
+
+
+def assert_events_reach_only_their_audience(scenario: Scenario, moment: Moment) -> None:
+    events, after = list(moment.events), moment.after
+    assert visible_events(events, FACILITATOR) == events
+    assert visible_events(events, SPECTATOR) == [e for e in events if not e.audience]
+    for seat in scenario.seat_ids:
+        mine = visible_events(events, seat)
+        assert mine == [e for e in events if not e.audience or seat in e.audience]
+        # No event a seat receives carries a message it may not read.
+        text = dump([to_plain(e) for e in mine])
+        for message in after.messages:
+            if message.round == after.round and not can_read(after, seat, message.sender, message.to):
+                assert as_json(message.text) not in text, f"{seat} hears {message.text}"
+    for event in events:
+        if event.kind in PRIVATE_EVENT_KINDS:
+            assert event.audience, f"a {event.kind} event is public: {event.text}"
+        if event.kind == "message":
+            sender, to = event.detail["sender"], event.detail["to"]
+            expected = set() if to == PUBLIC else readers(after, sender, to)
+            assert set(event.audience) == expected, event
+        if event.kind.startswith("offer_"):
+            offer = after.offers[event.detail["offer"]]
+            assert set(event.audience) <= {offer.sender, offer.recipient}, event
+        if event.kind in ("order_submitted", "order_withdrawn"):
+            assert event.audience == (moment.actor,), event
+        if event.kind == "linked_move":
+            assert set(event.audience) <= set(after.links_of(moment.actor)), event
+            assert event.detail["order"] in NARROW_TAGS, event
+    if moment.actor != FACILITATOR and moment.before.phase == after.phase == "act":
+        # Orders stay secret while the act phase lasts: all anyone else hears is "ready".
+        public = [e.kind for e in events if not e.audience]
+        assert set(public) <= {"seat_done"}, public
+
+
+# --- random and character games ----------------------------------------------------------
+
+
+def check_game(scenario: Scenario, moments: Iterator[Moment], every: int) -> GameState:
+    """Check the events of every step and the views every few steps and at phase ends."""
+    state = new_game(scenario, 0)
+    for number, moment in enumerate(moments):
+        assert_events_reach_only_their_audience(scenario, moment)
+        phase_ends = (moment.before.round, moment.before.phase) != (
+            moment.after.round,
+            moment.after.phase,
+        )
+        if phase_ends:
+            # The last moment of a phase is when most is hidden (every order is in).
+            assert_every_view_keeps_its_secrets(scenario, moment.before)
+        if phase_ends or number % every == 0:
+            assert_every_view_keeps_its_secrets(scenario, moment.after)
+        state = moment.after
+    return state
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_games_show_each_viewer_only_what_it_may_see(name: str, seed: int) -> None:
+    scenario = load_scenario(name)
+    final = check_game(scenario, play(scenario, seed, random_chooser(seed)), every=10)
+    assert final.phase == "ended"
+    assert final.messages and any(m.to != PUBLIC for m in final.messages)
+    assert final.offers, "the game should have seen some offers"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("lineup", ["auto", "random"])
+def test_character_games_show_each_viewer_only_what_it_may_see(name: str, lineup: str) -> None:
+    scenario = load_scenario(name)
+    moments = play(scenario, 3, bot_chooser(scenario, lineup, 3))
+    final = check_game(scenario, moments, every=10)
+    assert final.phase == "ended"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_after_a_runner_game_ends_every_view_reveals_everything(name: str) -> None:
+    scenario = load_scenario(name)
+    played = simulation.play.play_game(scenario, 5, parse_lineup("auto", scenario))
+    assert played.state.phase == "ended"
+    for who in (*scenario.seat_ids, SPECTATOR, FACILITATOR):
+        seen = view(scenario, played.state, who)
+        assert seen["state"] == to_plain(played.state)
+        assert {s: o["goals"] for s, o in seen["objectives"].items()} == {
+            s.id: [to_plain(g) for g in s.goals] for s in scenario.seats
+        }
+        assert set(seen["scores"]) == set(scenario.seat_ids)
+    for seat in scenario.seat_ids:
+        assert visible_events(played.events, seat) == [e for e in played.events if not e.audience or seat in e.audience]
+    assert visible_events(played.events, SPECTATOR) == [e for e in played.events if e.is_public]
+    assert visible_events(played.events, FACILITATOR) == played.events
+
+
+# --- targeted cases ---------------------------------------------------------------------------
+
+
+@pytest.fixture(params=SCENARIOS)
+def scenario(request: pytest.FixtureRequest) -> Scenario:
+    return load_scenario(request.param)
+
+
+def three_seats(scenario: Scenario) -> tuple[str, str, str]:
+    a, b, c = list(scenario.seat_ids)[:3]
+    return a, b, c
+
+
+def test_a_private_message_reaches_only_its_sender_and_recipient(scenario: Scenario) -> None:
+    a, b, c = three_seats(scenario)
+    secret = "the capital will fold on the budget scale"
+    result = apply(scenario, started(scenario), a, SendMessage(to=b, text=secret))
+    assert isinstance(result, Applied)
+    state = result.state
+    for seat in (a, b):
+        assert secret in dump(view(scenario, state, seat))
+        assert [e.kind for e in visible_events(result.events, seat)] == ["message"]
+    for outsider in (c, SPECTATOR):
+        assert secret not in dump(view(scenario, state, outsider))
+        assert visible_events(result.events, outsider) == []
+    assert secret in dump(view(scenario, state, FACILITATOR))
+
+
+def test_an_alliance_channel_is_read_by_its_members_only(scenario: Scenario) -> None:
+    a, b, c = three_seats(scenario)
+    state = ok(scenario, started(scenario), a, FoundAlliance(name="Friends of the text"))
+    alliance = next(iter(state.alliances))
+    state = ok(scenario, state, a, InviteToAlliance(alliance=alliance, seat=b))
+    secret = "only members should read this"
+    state = ok(scenario, state, a, SendMessage(to=ALLIANCE_PREFIX + alliance, text=secret))
+    # Invited is not yet a member: b cannot read the channel until it joins.
+    assert secret not in dump(view(scenario, state, b))
+    assert alliance in view(scenario, state, b)["invitations"]
+    assert alliance not in view(scenario, state, c)["invitations"]
+    for outsider in (c, SPECTATOR):
+        assert secret not in dump(view(scenario, state, outsider))
+    assert secret in dump(view(scenario, state, a))
+
+
+def test_an_offer_and_its_pledges_are_seen_by_the_two_parties_only(scenario: Scenario) -> None:
+    state = started(scenario)
+    giver = next(s for s in scenario.seat_ids if state.seats[s].funds >= 1)
+    taker = next(s for s in scenario.seat_ids if s != giver and scenario.seat(s).votes)
+    outsider = next(s for s in scenario.seat_ids if s not in (giver, taker))
+    offer = MakeOffer(to=taker, gives=Terms(funds=1), gets=Terms(pledges=(Pledge("vote", "", "yes"),)))
+    made = apply(scenario, state, giver, offer)
+    assert isinstance(made, Applied)
+    offer_id = next(iter(made.state.offers))
+    accepted = apply(scenario, made.state, taker, AcceptOffer(offer=offer_id))
+    assert isinstance(accepted, Applied)
+    state = accepted.state
+    for party in (giver, taker):
+        seen = view(scenario, state, party)
+        assert [o["id"] for o in seen["offers"]] == [offer_id]
+        assert len(seen["pledges"]) == 1
+    for who in (outsider, SPECTATOR):
+        seen = view(scenario, state, who)
+        assert not seen.get("offers") and not seen.get("pledges")
+        assert visible_events(made.events + accepted.events, who) == []
+
+
+def test_orders_stay_secret_until_the_round_resolves_except_to_links(scenario: Scenario) -> None:
+    if not scenario.links:
+        pytest.skip("the scenario starts with no revolving-door links")
+    mover, watcher = scenario.links[0]
+    state = started(scenario)
+    for seat in scenario.seat_ids:
+        state = ok(scenario, state, seat, EndNegotiation()) if state.phase == "negotiate" else state
+    assert state.phase == "act"
+    for arena in ("narrow", "wide"):
+        # The first order of each arena the mover may give, when it still can.
+        orders = [
+            i.action
+            for i in legal_actions(scenario, state, mover)
+            if isinstance(i.action, SubmitOrder) and i.action.order.arena == arena
+        ]
+        if orders:
+            state = ok(scenario, state, mover, orders[0])
+    assert state.seats[mover].orders, "the mover should have given some order"
+    for seat in scenario.seat_ids:
+        if seat != mover and not state.are_linked(seat, mover):
+            assert all(m["seat"] != mover for m in view(scenario, state, seat)["linked_moves"])
+    moves = [m for m in view(scenario, state, watcher)["linked_moves"] if m["seat"] == mover]
+    narrow = [to_plain(o) for o in state.seats[mover].orders if o.arena == "narrow"]
+    assert [m["order"] for m in moves] == narrow
+    for seat in scenario.seat_ids:
+        assert_seat_view_keeps_secrets(scenario, state, seat)
+    state = close(scenario, state)
+    assert all(not live.orders for live in state.seats.values()), "orders outlive the round"
+    assert view(scenario, state, watcher).get("linked_moves", []) == []
+
+
+def test_the_facilitator_sees_every_seats_objectives_and_resources(scenario: Scenario) -> None:
+    state = started(scenario)
+    seen = view(scenario, state, FACILITATOR)
+    assert seen["viewer"] == FACILITATOR
+    for spec in scenario.seats:
+        assert seen["objectives"][spec.id]["weights"] == dict(spec.preferences.weights)
+        assert seen["state"]["seats"][spec.id]["funds"] == state.seats[spec.id].funds
+    assert "value" in seen["ripeness"]
+
+
+def test_visible_events_sort_private_from_public(scenario: Scenario) -> None:
+    a, b, c = three_seats(scenario)
+    public = Event(kind="message", round=1, text="hello all")
+    private = Event(kind="offer_made", round=1, text="offer", audience=(a, b))
+    only_c = Event(kind="order_submitted", round=1, text="order", audience=(c,))
+    events = [public, private, only_c]
+    assert visible_events(events, a) == [public, private]
+    assert visible_events(events, c) == [public, only_c]
+    assert visible_events(events, SPECTATOR) == [public]
+    assert visible_events(events, FACILITATOR) == events
+    assert visible_events(tuple(events), b) == [public, private]
+
+
+def test_ending_the_game_reveals_all_secrets_to_everyone(scenario: Scenario) -> None:
+    a, b, _ = three_seats(scenario)
+    state = ok(scenario, started(scenario), a, SendMessage(to=b, text="a private deal"))
+    state = close(scenario, state)
+    if legal := [i for i in legal_actions(scenario, state, a) if isinstance(i.action, SubmitOrder)]:
+        state = ok(scenario, state, a, legal[0].action)
+    state = ok(scenario, state, a, EndOrders()) if state.phase == "act" else state
+    state = ok(scenario, state, FACILITATOR, EndGame())
+    assert state.phase == "ended"
+    for who in (*scenario.seat_ids, SPECTATOR):
+        assert_full_view(scenario, state, who)
+        assert "a private deal" in dump(view(scenario, state, who))
