@@ -182,7 +182,8 @@ class CharacterBot:
             text = f"{r.me['name']}: we can support the draft as it stands."
         yield SendMessage(to=PUBLIC, text=text)
         for alliance in r.my_alliances():
-            yield SendMessage(to=f"alliance:{alliance['id']}", text=f"Round {r.round}: {text}")
+            if alliance["founder"] == r.seat:
+                yield SendMessage(to=f"alliance:{alliance['id']}", text=f"Round {r.round}: {text}")
 
     def vote(self, r: Reading, menu: Menu) -> SeatAction:
         draft = self.intended_vote(r)

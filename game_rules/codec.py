@@ -165,7 +165,7 @@ def _union(members: tuple[Any, ...]) -> _Decoder:
 
         def decode_tagged(value: Any, path: str) -> Any:
             tag = _expect(value, dict, path).get("type")
-            cls = tagged.get(tag)
+            cls = tagged.get(tag) if isinstance(tag, str) else None
             if cls is None:
                 raise DecodeError(f"{path}.type" if path else "type", f"unknown type {tag!r}; expected one of {known}")
             return _decoder(cls)(value, path)

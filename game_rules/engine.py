@@ -115,7 +115,7 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = ()) -> 
     return GameState(
         scenario_id=scenario.id,
         seed=seed,
-        rng=rng,
+        rng=f"{rng:016x}",
         ablations=tuple(sorted(set(ablations))),
         version=0,
         round=0,

@@ -77,14 +77,12 @@ def legal_actions(scenario: Scenario, state: GameState, seat: str) -> list[Legal
 
 
 def _negotiation(scenario: Scenario, state: GameState, seat: str) -> Iterator[LegalAction]:
-    yield LegalAction(EndNegotiation())
-    yield LegalAction(SendMessage(to=PUBLIC, text=MESSAGE_PLACEHOLDER))
+    static = _static(scenario, state, seat)
+    yield from static.talk
     mine = alliances_of(state, seat)
     for alliance in mine:
         yield LegalAction(SendMessage(to=ALLIANCE_PREFIX + alliance.id, text=MESSAGE_PLACEHOLDER))
     others = [s for s in scenario.seat_ids if s != seat]
-    for other in others:
-        yield LegalAction(SendMessage(to=other, text=MESSAGE_PLACEHOLDER))
     for offer in state.offers.values():
         if offer.status != "open":
             continue
@@ -95,7 +93,7 @@ def _negotiation(scenario: Scenario, state: GameState, seat: str) -> Iterator[Le
         elif offer.sender == seat:
             yield LegalAction(WithdrawOffer(offer=offer.id))
     if "horse_trading" not in state.ablations:
-        for item in _static(scenario, state, seat).offers:
+        for item in static.offers:
             assert isinstance(item.action, MakeOffer)
             if _holds(state, seat, item.action.gives):
                 yield item
@@ -192,6 +190,7 @@ class _StaticMenu:
     """What a seat may always offer and order in a scenario, checked once."""
 
     scenario: Scenario
+    talk: tuple[LegalAction, ...]
     offers: tuple[LegalAction, ...]
     orders: tuple[LegalAction, ...]
 
@@ -211,7 +210,12 @@ def _static(scenario: Scenario, state: GameState, seat: str) -> _StaticMenu:
             if check_order(scenario, state, seat, o) is None
         )
         offers = tuple(LegalAction(o) for o in _offer_templates(scenario, seat))
-        menu = _StaticMenu(scenario=scenario, offers=offers, orders=orders)
+        talk = (
+            LegalAction(EndNegotiation()),
+            LegalAction(SendMessage(to=PUBLIC, text=MESSAGE_PLACEHOLDER)),
+            *(LegalAction(SendMessage(to=s, text=MESSAGE_PLACEHOLDER)) for s in scenario.seat_ids if s != seat),
+        )
+        menu = _StaticMenu(scenario=scenario, talk=talk, offers=offers, orders=orders)
         _STATIC[key] = menu
     return menu
 

@@ -28,7 +28,6 @@ from game_rules.actions import (
 from game_rules.events import Event
 from game_rules.negotiation import alliances_of
 from game_rules.orders import order_cost
-from game_rules.rng import next_uniform, shuffled
 from game_rules.scenario import Scenario
 from game_rules.state import DraftChange, GameState, Sounding, SpoilRecord
 from game_rules.voting import break_pledge, pending_pledges
@@ -48,7 +47,7 @@ class _Round:
         self.scenario = scenario
         self.state = state
         self.events = events
-        order, state.rng = shuffled(list(scenario.seat_ids), state.rng)
+        order = state.shuffle(list(scenario.seat_ids))
         self.seat_order = order
         self.given = [_Given(seat, o) for seat in order for o in state.seats[seat].orders]
         self.amended: dict[str, tuple[int, str]] = {}
@@ -385,7 +384,7 @@ def _amendments(work: _Round) -> None:
     for provision, moves in proposals.items():
         net = sum(d for _, d in moves)
         if net == 0:
-            u, state.rng = next_uniform(state.rng)
+            u = state.draw()
             winner = moves[int(u * len(moves))]
         else:
             winner = next(m for m in moves if (m[1] > 0) == (net > 0))
@@ -414,7 +413,7 @@ def _spoiling(work: _Round) -> None:
             continue
         watchers = len(state.links_of(seat))
         chance = min(1.0, r.spoil_exposure_base + r.spoil_exposure_per_link * watchers)
-        draw, state.rng = next_uniform(state.rng)
+        draw = state.draw()
         exposed = draw < chance
         state.spoils.append(
             SpoilRecord(

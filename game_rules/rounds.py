@@ -9,7 +9,6 @@ from __future__ import annotations
 from game_rules.events import Event
 from game_rules.negotiation import alliance_span, expire_offers
 from game_rules.resolution import resolve_round
-from game_rules.rng import next_uniform, weighted_index
 from game_rules.scenario import EventCard, Scenario
 from game_rules.state import (
     AllianceSnapshot,
@@ -161,9 +160,9 @@ def _fire_round_events(scenario: Scenario, state: GameState, events: list[Event]
         if card.round == state.round:
             fire_event(scenario, state, card, events)
     if scenario.event_table:
-        draw, state.rng = next_uniform(state.rng)
+        draw = state.draw()
         if draw < scenario.rules.random_event_chance:
-            index, state.rng = weighted_index([c.weight for c in scenario.event_table], state.rng)
+            index = state.pick([c.weight for c in scenario.event_table])
             fire_event(scenario, state, scenario.event_table[index], events)
 
 

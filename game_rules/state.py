@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from game_rules.actions import Choice, Order, Pledge, Terms
+from game_rules.rng import next_uniform, shuffled, weighted_index
 
 Phase = Literal["lobby", "negotiate", "act", "vote", "ended"]
 Outcome = Literal["", "adopted", "window_closed", "round_limit", "ended_by_facilitator"]
@@ -203,7 +204,7 @@ class GameState:
 
     scenario_id: str
     seed: int
-    rng: int
+    rng: str  # the generator's 64-bit state, in hex: JSON numbers cannot carry 64 bits exactly
     ablations: tuple[str, ...]
     version: int
     round: int
@@ -258,6 +259,24 @@ class GameState:
             bulletins=list(self.bulletins),
             history=list(self.history),
         )
+
+    def draw(self) -> float:
+        """A uniform draw in [0, 1) from the game's seeded generator."""
+        value, after = next_uniform(int(self.rng, 16))
+        self.rng = f"{after:016x}"
+        return value
+
+    def shuffle(self, items: list[_T]) -> list[_T]:
+        """The items in an order drawn from the game's generator."""
+        out, after = shuffled(items, int(self.rng, 16))
+        self.rng = f"{after:016x}"
+        return out
+
+    def pick(self, weights: list[float]) -> int:
+        """An index drawn with these weights from the game's generator."""
+        index, after = weighted_index(weights, int(self.rng, 16))
+        self.rng = f"{after:016x}"
+        return index
 
     def new_id(self, prefix: str) -> str:
         """A fresh id for an offer or alliance; ids are game-local and deterministic."""

@@ -20,6 +20,7 @@ from game_rules.state import GameState, Message
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
 
 SPECTATOR = "spectator"
+RECENT_ROUNDS = 2
 
 
 def view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, Any]:
@@ -32,8 +33,12 @@ def view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, Any]:
         return table
     table["viewer"] = viewer
     table["you"] = _you(scenario, state, viewer)
-    table["messages"] = [_message(m) for m in state.messages if _can_read(state, m, viewer)]
-    table["offers"] = [to_plain(o) for o in state.offers.values() if viewer in (o.sender, o.recipient)]
+    table["messages"] = [_message(m) for m in _recent_messages(state) if _can_read(state, m, viewer)]
+    table["offers"] = [
+        to_plain(o)
+        for o in state.offers.values()
+        if viewer in (o.sender, o.recipient) and (o.status == "open" or o.round == state.round)
+    ]
     table["pledges"] = [to_plain(p) for p in state.pledges if viewer in (p.pledger, p.beneficiary)]
     for alliance in table["alliances"]:
         live = state.alliances[alliance["id"]]
@@ -54,6 +59,20 @@ def visible_events(events: tuple[Event, ...] | list[Event], viewer: str) -> list
     if viewer == SPECTATOR:
         return [e for e in events if e.is_public]
     return [e for e in events if e.is_visible_to(viewer)]
+
+
+def _recent_messages(state: GameState) -> list[Message]:
+    """Messages of this round and the last. Older ones reached every reader as events when they
+    were sent, and a client that reconnects gets them again from the event log; a view that
+    carried the whole conversation would grow without bound over a week-long exercise."""
+    since = state.round - RECENT_ROUNDS + 1
+    recent: list[Message] = []
+    for message in reversed(state.messages):
+        if message.round < since:
+            break
+        recent.append(message)
+    recent.reverse()
+    return recent
 
 
 def _can_read(state: GameState, message: Message, seat: str) -> bool:
@@ -116,7 +135,10 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
                 }
                 for p in scenario.provisions
             ],
-            "history": [to_plain(c) for c in state.draft_history],
+            "history": [
+                {"round": c.round, "seat": c.seat, "provision": c.provision, "before": c.before, "after": c.after, "via": c.via}
+                for c in state.draft_history
+            ],
         },
         "blocs": blocs,
         "constituencies": [{"id": c.id, "name": c.name} for c in scenario.constituencies],
@@ -139,7 +161,8 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             for a in state.alliances.values()
         ],
         "links": [list(pair) for pair in state.links],
-        "messages": [_message(m) for m in state.messages if m.to == PUBLIC],
+        "messages": [_message(m) for m in _recent_messages(state) if m.to == PUBLIC],
+        "message_count": len(state.messages),
         "bulletins": list(state.bulletins),
         "votes": [to_plain(v) for v in state.votes],
         "side_issues": [
