@@ -30,7 +30,8 @@ class Broker(CharacterBot):
                 made += 1
                 yield offer
             elif wanted == ["side_issue"] and stakes.get(offer.gets.pledges[0].target, 0) > 0.3:
-                if not offer.gives.pledges or self.can_keep(r, {"kind": "vote", "value": "yes"}):
+                keepable = not offer.gives.pledges or self.can_keep(r, {"kind": "vote", "value": "yes"})
+                if keepable:
                     made += 1
                     yield offer
 
@@ -39,7 +40,7 @@ class Broker(CharacterBot):
         mine = r.my_alliances()
         if mine:
             venue = consultation_venue(r)
-            found = menu.first_order("host_consultation", lambda o: o.venue == venue and o.alliance == mine[0]["id"])
+            found = menu.first_order("host_consultation", venue=venue, alliance=mine[0]["id"])
             if venue and found:
                 yield found
         if r.wants_adoption():

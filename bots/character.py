@@ -166,7 +166,7 @@ class CharacterBot:
             return
         for alliance in r.my_alliances():
             if alliance["span"] >= PANEL_KINDS:
-                panel = menu.first_order("convene_panel", lambda o, a=alliance["id"]: o.alliance == a)
+                panel = menu.first_order("convene_panel", alliance=alliance["id"])
                 if panel:
                     yield panel
 
@@ -197,4 +197,4 @@ class CharacterBot:
         for ballot in ballots:
             if ballot.draft == draft:
                 return ballot
-        return CastVote(draft="abstain")  # type: ignore[arg-type]
+        return CastVote(draft="abstain")

@@ -10,7 +10,7 @@ from bots.menu import Menu
 from bots.reading import Reading
 from bots.tactics import amendment_toward_ideal, blocs_ready, consultation_venue, lobby_weakest
 from game_rules import SeatAction
-from game_rules.actions import FoundAlliance, InviteToAlliance, SubmitOrder
+from game_rules.actions import CommissionStudy, FoundAlliance, InviteToAlliance, SubmitOrder
 
 ALLY_KINDS = ("think_tank", "agency", "ngo", "state")
 
@@ -56,10 +56,7 @@ class Entrepreneur(CharacterBot):
         venue = consultation_venue(r)
         if venue:
             for expertise in (2, 0):
-                found = menu.first_order(
-                    "host_consultation",
-                    lambda o, e=expertise: o.venue == venue and o.alliance == joint and o.expertise == e,
-                )
+                found = menu.first_order("host_consultation", venue=venue, alliance=joint, expertise=expertise)
                 if found:
                     yield found
                     break
@@ -93,9 +90,14 @@ class Entrepreneur(CharacterBot):
                 yield pooled[-1]
 
     def _study(self, r: Reading, menu: Menu) -> SubmitOrder | None:
+        """The biggest study from an ally, a think tank if possible."""
         allies = {m for a in r.my_alliances() for m in a["members"]}
-        studies = menu.orders("commission_study")
-        if not studies:
-            return None
-        studies.sort(key=lambda a: (a.order.performer not in allies, r.kind_of(a.order.performer) != "think_tank", -a.order.funds))
-        return studies[0]
+        best: tuple[bool, bool, int] | None = None
+        chosen = None
+        for action in menu.orders("commission_study"):
+            order = action.order
+            assert isinstance(order, CommissionStudy)
+            rank = (order.performer not in allies, r.kind_of(order.performer) != "think_tank", -order.funds)
+            if best is None or rank < best:
+                best, chosen = rank, action
+        return chosen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from game_rules import LegalAction, SeatAction
@@ -25,17 +24,19 @@ class Menu:
         """Every legal action of this type (e.g. "accept_offer")."""
         return [item.action for item in self.by_type.get(kind, [])]
 
-    def orders(self, kind: str, where: Callable[[Any], bool] = lambda o: True) -> list[SubmitOrder]:
-        """Every legal submission of an order of this type that satisfies `where`."""
+    def orders(self, kind: str, **fields: Any) -> list[SubmitOrder]:
+        """Every legal submission of an order of this type whose fields equal those given."""
         out = []
         for item in self.by_type.get(f"order:{kind}", []):
             assert isinstance(item.action, SubmitOrder)
-            if where(item.action.order):
+            order = item.action.order
+            if all(getattr(order, name, None) == value for name, value in fields.items()):
                 out.append(item.action)
         return out
 
-    def first_order(self, kind: str, where: Callable[[Any], bool] = lambda o: True) -> SubmitOrder | None:
-        found = self.orders(kind, where)
+    def first_order(self, kind: str, **fields: Any) -> SubmitOrder | None:
+        """The first legal submission of such an order, or None."""
+        found = self.orders(kind, **fields)
         return found[0] if found else None
 
     def has(self, kind: str) -> bool:

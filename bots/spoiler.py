@@ -57,16 +57,14 @@ class Spoiler(CharacterBot):
             if move["type"] == "propose_amendment" and move["direction"] > 0:
                 pid = move["provision"]
                 if pid in limits and levels[pid] + 1 > limits[pid]:
-                    return menu.first_order(
-                        "spoil", lambda o, p=pid: o.mode == "block_amendment" and o.provision == p
-                    )
+                    return menu.first_order("spoil", mode="block_amendment", provision=pid)
             if move["type"] == "call_vote" and not r.wants_adoption():
-                return menu.first_order("spoil", lambda o: o.mode == "delay_vote")
+                return menu.first_order("spoil", mode="delay_vote")
         if not r.view["draft"]["tabled"]:
             return None  # the HQ loop only bites once the text is on the table
         too_far = [pid for pid, limit in limits.items() if levels[pid] > limit]
         for pid in too_far:
-            found = menu.first_order("spoil", lambda o, p=pid: o.mode == "water_down" and o.provision == p)
+            found = menu.first_order("spoil", mode="water_down", provision=pid)
             if found:
                 return found
         return None

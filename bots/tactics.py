@@ -8,13 +8,16 @@ from bots.menu import Menu
 from bots.reading import Reading
 from game_rules.actions import SubmitOrder
 
+READY_SHARE = 0.6  # the share of votes in open or supportive blocs that makes a sponsor move
+
 
 def weakest_bloc(r: Reading, key: str = "disposition") -> dict[str, Any] | None:
     """The bloc with the lowest band on `key`, the biggest first among equals."""
     blocs = r.view["blocs"]
     if not blocs:
         return None
-    return min(blocs, key=lambda b: (r.bloc_band(b, key), -b["votes"]))
+    weakest: dict[str, Any] = min(blocs, key=lambda b: (r.bloc_band(b, key), -b["votes"]))
+    return weakest
 
 
 def consultation_venue(r: Reading) -> str | None:
@@ -36,9 +39,7 @@ def amendment_toward_ideal(r: Reading, menu: Menu) -> SubmitOrder | None:
     gaps = sorted(r.gaps().items(), key=lambda item: -abs(item[1]) * weights.get(item[0], 1.0))
     for pid, gap in gaps:
         direction = 1 if gap > 0 else -1
-        found = menu.first_order(
-            "propose_amendment", lambda o, p=pid, d=direction: o.provision == p and o.direction == d
-        )
+        found = menu.first_order("propose_amendment", provision=pid, direction=direction)
         if found:
             return found
     return None
@@ -48,11 +49,11 @@ def lobby_weakest(r: Reading, menu: Menu) -> SubmitOrder | None:
     bloc = weakest_bloc(r)
     if bloc is None or r.bloc_band(bloc, "disposition") >= 3:
         return None
-    return menu.first_order("lobby", lambda o: o.target == bloc["id"])
+    return menu.first_order("lobby", target=bloc["id"])
 
 
 def blocs_ready(r: Reading) -> bool:
     """Whether most votes sit in blocs at least open to the draft."""
-    total = sum(b["votes"] for b in r.view["blocs"]) or 1
-    ready = sum(b["votes"] for b in r.view["blocs"] if r.bloc_band(b, "disposition") >= 2)
-    return ready / total >= 0.6
+    total = sum(int(b["votes"]) for b in r.view["blocs"]) or 1
+    ready = sum(int(b["votes"]) for b in r.view["blocs"] if r.bloc_band(b, "disposition") >= 2)
+    return ready / total >= READY_SHARE

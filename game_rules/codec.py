@@ -109,7 +109,7 @@ def _decoder(annotation: Any) -> _Decoder:
         return _tuple(args)
     if origin is dict or origin is typing.get_origin(dict[str, int]):
         return _mapping(args)
-    if dataclasses.is_dataclass(annotation):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return _dataclass(annotation)
     raise TypeError(f"no decoder for {annotation!r}")
 
@@ -159,7 +159,9 @@ def _literal(options: tuple[Any, ...]) -> _Decoder:
 
 
 def _union(members: tuple[Any, ...]) -> _Decoder:
-    tagged = {getattr(m, "type", None): m for m in members if dataclasses.is_dataclass(m)}
+    tagged: dict[Any, type] = {
+        getattr(m, "type", None): m for m in members if isinstance(m, type) and dataclasses.is_dataclass(m)
+    }
     if tagged and None not in tagged:
         known = ", ".join(sorted(str(k) for k in tagged))
 
@@ -237,4 +239,3 @@ def _dataclass(cls: type) -> _Decoder:
         return cls(**kwargs)
 
     return decode
-

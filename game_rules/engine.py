@@ -68,7 +68,9 @@ def _done(phase: Phase) -> _Handler:
     def mark(scenario: Scenario, state: GameState, seat: str, action: Any, events: list[Event]) -> Rejected | None:
         state.seats[seat].done = True
         events.append(
-            Event(kind="seat_done", round=state.round, text=f"{scenario.seat(seat).name} is ready.", detail={"seat": seat})
+            Event(
+                kind="seat_done", round=state.round, text=f"{scenario.seat(seat).name} is ready.", detail={"seat": seat}
+            )
         )
         return None
 
@@ -123,7 +125,9 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = ()) -> 
         ripeness_boost=0.0,
         ripeness_shift=shift,
         seats=seats,
-        blocs={b.id: BlocState(id=b.id, goodwill=0.0, ownership=b.ownership, politicisation=0.0) for b in scenario.blocs},
+        blocs={
+            b.id: BlocState(id=b.id, goodwill=0.0, ownership=b.ownership, politicisation=0.0) for b in scenario.blocs
+        },
         constituencies={c.id: c.ownership for c in scenario.constituencies},
         levels={p.id: p.start for p in scenario.provisions},
         tabled=False,
@@ -147,7 +151,9 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = ()) -> 
     )
 
 
-def apply(scenario: Scenario, state: GameState, actor: str, action: Action, expected_version: int | None = None) -> Result:
+def apply(
+    scenario: Scenario, state: GameState, actor: str, action: Action, expected_version: int | None = None
+) -> Result:
     """Apply one action by a seat (its id) or the facilitator ("facilitator").
 
     With `expected_version`, an action against any other version is refused as stale."""

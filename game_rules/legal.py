@@ -129,7 +129,9 @@ def _offer_templates(scenario: Scenario, seat: str) -> Iterator[MakeOffer]:
             if spec.votes and spec.kind == "state":
                 mine = scenario.seat(seat)
                 for issue in scenario.side_issues:
-                    gives = Terms(pledges=(Pledge("vote", "", "yes"),)) if mine.votes and mine.kind == "state" else Terms()
+                    gives = (
+                        Terms(pledges=(Pledge("vote", "", "yes"),)) if mine.votes and mine.kind == "state" else Terms()
+                    )
                     yield MakeOffer(to=other, gives=gives, gets=Terms(pledges=(Pledge("side_issue", issue.id, "yes"),)))
 
 
@@ -164,7 +166,9 @@ def _static_orders(scenario: Scenario, seat: str) -> Iterator[Order]:
 def _consultations(scenario: Scenario, venue: str, alliance: str) -> Iterator[HostConsultation]:
     yield HostConsultation(venue=venue, expertise=0, alliance=alliance)
     if scenario.rules.consultation_max_expertise:
-        yield HostConsultation(venue=venue, expertise=min(2, scenario.rules.consultation_max_expertise), alliance=alliance)
+        yield HostConsultation(
+            venue=venue, expertise=min(2, scenario.rules.consultation_max_expertise), alliance=alliance
+        )
 
 
 def _dynamic_orders(scenario: Scenario, state: GameState, seat: str) -> Iterator[Order]:

@@ -147,9 +147,7 @@ def make_offer(
         return reject("unknown_seat", f"There is no seat {action.to!r}.")
     if action.to == seat:
         return reject("self_target", "You cannot make an offer to yourself.")
-    problem = _check_terms(scenario, state, action.gives, seat) or _check_terms(
-        scenario, state, action.gets, action.to
-    )
+    problem = _check_terms(scenario, state, action.gives, seat) or _check_terms(scenario, state, action.gets, action.to)
     if problem is not None:
         return problem
     if not _affords(state, seat, action.gives):
@@ -209,9 +207,7 @@ def accept_offer(
     for pledger, beneficiary, terms in ((offer.sender, seat, offer.gives), (seat, offer.sender, offer.gets)):
         for pledge in terms.pledges:
             state.pledges.append(
-                PledgeRecord(
-                    offer=offer.id, round=state.round, pledger=pledger, beneficiary=beneficiary, pledge=pledge
-                )
+                PledgeRecord(offer=offer.id, round=state.round, pledger=pledger, beneficiary=beneficiary, pledge=pledge)
             )
     events.append(
         Event(

@@ -13,6 +13,7 @@ from game_rules.actions import (
     CommissionStudy,
     ConvenePanel,
     Grant,
+    GrantPurpose,
     HostConsultation,
     Lobby,
     Order,
@@ -30,7 +31,7 @@ from game_rules.rejections import Rejected, reject
 from game_rules.scenario import Scenario
 from game_rules.state import GameState
 
-GRANT_PURPOSES = ("study", "consultation", "panel")
+GRANT_PURPOSES: tuple[GrantPurpose, ...] = ("study", "consultation", "panel")
 SPOIL_MODES = ("block_amendment", "delay_vote", "water_down")
 
 
@@ -243,7 +244,8 @@ def submit_order(
             Event(
                 kind="linked_move",
                 round=state.round,
-                text=f"Through your link, you hear that {scenario.seat(seat).name} will {order.type.replace('_', ' ')}.",
+                text=f"Through your link, you hear that {scenario.seat(seat).name} will "
+                f"{order.type.replace('_', ' ')}.",
                 audience=linked,
                 detail={"seat": seat, "order": order.type},
             )

@@ -13,14 +13,13 @@ from game_rules.scenario import EventCard, Scenario
 from game_rules.state import (
     AllianceSnapshot,
     BlocSnapshot,
-    DraftChange,
     GameState,
     Outcome,
     Phase,
     RoundRecord,
 )
 from game_rules.voting import break_pledge, hold_vote, keep_pledge, pending_pledges, voters
-from game_rules.world import add_ripeness, baseline_ripeness, clamp, disposition, ripeness
+from game_rules.world import add_ripeness, baseline_ripeness, clamp, disposition, move_provision, ripeness
 
 
 def _enter(scenario: Scenario, state: GameState, phase: Phase, events: list[Event]) -> None:
@@ -112,7 +111,9 @@ def _end_round(scenario: Scenario, state: GameState, events: list[Event]) -> Non
     state.ripeness_boost *= 1.0 - rules.ripeness_boost_decay
     _record_round(scenario, state)
     events.append(
-        Event(kind="round_ended", round=state.round, text=f"Round {state.round} is over.", detail={"round": state.round})
+        Event(
+            kind="round_ended", round=state.round, text=f"Round {state.round} is over.", detail={"round": state.round}
+        )
     )
     if state.round >= scenario.rounds:
         finish(scenario, state, "round_limit", events)
@@ -198,14 +199,7 @@ def fire_event(scenario: Scenario, state: GameState, card: EventCard, events: li
                 new = min(100, new)
             setattr(live, name, new)
     for provision_id, delta in fx.provisions.items():
-        top = scenario.provision(provision_id).top
-        before = state.levels[provision_id]
-        after = max(0, min(top, before + delta))
-        if after != before:
-            state.levels[provision_id] = after
-            state.draft_history.append(
-                DraftChange(round=state.round, seat="", provision=provision_id, before=before, after=after, via="event")
-            )
+        move_provision(scenario, state, "", provision_id, delta, "event")
     state.bulletins.append(f"{card.title}: {card.text}")
     events.append(
         Event(

@@ -125,9 +125,7 @@ def score_card(scenario: Scenario, state: GameState, seat: str) -> ScoreCard:
         "side_issues": _side_value(state, spec),
         "credibility": state.seats[seat].credibility / 100.0,
         "alliance": _alliance_value(scenario, state, seat),
-        "goals": (
-            sum(goal_met(scenario, state, g) for g in spec.goals) / len(spec.goals) if spec.goals else 0.5
-        ),
+        "goals": (sum(goal_met(scenario, state, g) for g in spec.goals) / len(spec.goals) if spec.goals else 0.5),
     }
     total_weight = sum(getattr(weights, k) for k in parts) or 1.0
     score = 100.0 * sum(getattr(weights, k) * v for k, v in parts.items()) / total_weight

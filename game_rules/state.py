@@ -17,6 +17,7 @@ Phase = Literal["lobby", "negotiate", "act", "vote", "ended"]
 Outcome = Literal["", "adopted", "window_closed", "round_limit", "ended_by_facilitator"]
 OfferStatus = Literal["open", "accepted", "declined", "withdrawn", "expired"]
 PledgeStatus = Literal["pending", "kept", "broken"]
+DraftVia = Literal["amendment", "hq_loop", "event"]
 _T = TypeVar("_T")
 
 
@@ -80,9 +81,7 @@ class Alliance:
     platform: dict[str, int]
 
     def clone(self) -> Alliance:
-        return replace(
-            self, members=list(self.members), invited=list(self.invited), platform=dict(self.platform)
-        )
+        return replace(self, members=list(self.members), invited=list(self.invited), platform=dict(self.platform))
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,7 @@ class DraftChange:
     provision: str
     before: int
     after: int
-    via: Literal["amendment", "hq_loop", "event"]
+    via: DraftVia
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,14 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
                 for p in scenario.provisions
             ],
             "history": [
-                {"round": c.round, "seat": c.seat, "provision": c.provision, "before": c.before, "after": c.after, "via": c.via}
+                {
+                    "round": c.round,
+                    "seat": c.seat,
+                    "provision": c.provision,
+                    "before": c.before,
+                    "after": c.after,
+                    "via": c.via,
+                }
                 for c in state.draft_history
             ],
         },
@@ -147,7 +154,14 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             for v in scenario.venues
         ],
         "seats": [
-            {"id": s.id, "name": s.name, "kind": s.kind, "bloc": s.bloc, "votes": s.votes, "done": state.seats[s.id].done}
+            {
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "bloc": s.bloc,
+                "votes": s.votes,
+                "done": state.seats[s.id].done,
+            }
             for s in scenario.seats
         ],
         "alliances": [

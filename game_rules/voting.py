@@ -152,9 +152,7 @@ def _side_issues(scenario: Scenario, state: GameState, events: list[Event]) -> N
         )
 
 
-def break_pledge(
-    scenario: Scenario, state: GameState, index: int, events: list[Event], what: str
-) -> None:
+def break_pledge(scenario: Scenario, state: GameState, index: int, events: list[Event], what: str) -> None:
     """Mark a pledge broken: the breaker loses credibility and the other side is told."""
     record = state.pledges[index]
     state.pledges[index] = replace(record, status="broken")

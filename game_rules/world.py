@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from game_rules.scenario import Preferences, Scenario
-from game_rules.state import GameState
+from game_rules.state import DraftChange, DraftVia, GameState
 
 RipenessBand = Literal["closed", "opening", "ripe"]
 LOW_RIPENESS_SHIFT = 30.0
@@ -107,6 +107,21 @@ def disposition_band(value: float) -> str:
     return "supportive"
 
 
+def move_provision(scenario: Scenario, state: GameState, seat: str, provision: str, delta: int, via: DraftVia) -> bool:
+    """Move a provision within its levels and record who moved it and how; False if it could
+    not move."""
+    top = scenario.provision(provision).top
+    before = state.levels[provision]
+    after = max(0, min(top, before + delta))
+    if after == before:
+        return False
+    state.levels[provision] = after
+    state.draft_history.append(
+        DraftChange(round=state.round, seat=seat, provision=provision, before=before, after=after, via=via)
+    )
+    return True
+
+
 def politicise(scenario: Scenario, state: GameState, bloc_ids: list[str], scale: float = 1.0) -> None:
     """Formal-arena use raises politicisation in every bloc whose ownership is below the pivot:
     "imposed by the West"."""
@@ -128,9 +143,7 @@ def legitimacy(scenario: Scenario, state: GameState) -> float:
     """Ownership across every bloc (weighted by votes) and constituency (by weight), 0 to 100."""
     total_votes = sum(b.votes for b in scenario.blocs) or 1
     bloc_weight = float(len(scenario.blocs))
-    weighted = sum(
-        state.blocs[b.id].ownership * b.votes / total_votes * bloc_weight for b in scenario.blocs
-    )
+    weighted = sum(state.blocs[b.id].ownership * b.votes / total_votes * bloc_weight for b in scenario.blocs)
     weight = bloc_weight
     for c in scenario.constituencies:
         weighted += state.constituencies[c.id] * c.weight

@@ -14,7 +14,7 @@ from bots import parse_lineup
 from game_rules import ABLATIONS
 from scenarios import ScenarioError, list_scenarios, load_scenario, schema, validate_file
 from simulation.play import BotMisplay
-from simulation.summary import csv_header, format_summary, run_games, summarise
+from simulation.summary import csv_header, default_workers, format_summary, run_games, summarise
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -34,7 +34,7 @@ def _simulate(args: argparse.Namespace) -> int:
     rows = []
     progress = tqdm(total=args.games, desc=scenario.id, unit="game", file=sys.stderr, disable=args.quiet)
     try:
-        for row in run_games(scenario, args.games, args.seed, lambda i: lineup, ablations):
+        for row in run_games(scenario, args.games, args.seed, lambda i: lineup, ablations, args.workers):
             rows.append(row)
             progress.update(1)
     except BotMisplay as error:
@@ -98,11 +98,22 @@ def build_parser() -> argparse.ArgumentParser:
         help='who plays: "auto" (the character that fits each seat), "random", a reference bot, '
         'or per seat: "norway=entrepreneur,*=random" (default auto)',
     )
-    sim.add_argument("--ablate", action="append", choices=ABLATIONS, metavar="MECHANIC",
-                     help=f"switch a mechanic off (repeatable): {', '.join(ABLATIONS)}")
+    sim.add_argument(
+        "--ablate",
+        action="append",
+        choices=ABLATIONS,
+        metavar="MECHANIC",
+        help=f"switch a mechanic off (repeatable): {', '.join(ABLATIONS)}",
+    )
     sim.add_argument("--csv", metavar="FILE", help="write one row per game to FILE")
     sim.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    sim.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="processes to play in (default: the cores, up to 4); the output does not depend on it",
+    )
     sim.set_defaults(run=_simulate)
 
     scenario = commands.add_parser("scenario", help="list, validate or describe scenarios")

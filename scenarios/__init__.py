@@ -112,7 +112,9 @@ def _references(raw: dict[str, Any], file: str) -> list[ScenarioProblem]:
             if pid not in provisions:
                 problem(f"{path}.{pid}", f"no provision {pid!r}")
             elif level > len(provisions[pid]["levels"]) - 1:
-                problem(f"{path}.{pid}", f"level {level} is beyond the provision's {len(provisions[pid]['levels'])} levels")
+                problem(
+                    f"{path}.{pid}", f"level {level} is beyond the provision's {len(provisions[pid]['levels'])} levels"
+                )
 
     for i, p in enumerate(raw["provisions"]):
         if p["start"] > len(p["levels"]) - 1:
@@ -180,7 +182,9 @@ def _references(raw: dict[str, Any], file: str) -> list[ScenarioProblem]:
             b.get("council_seats", 0) for b in raw["blocs"]
         )
         if council != 15:
-            problem("blocs", f"the Security Council has 15 members; council seats and council_seats add up to {council}")
+            problem(
+                "blocs", f"the Security Council has 15 members; council seats and council_seats add up to {council}"
+            )
     return problems
 
 

@@ -23,7 +23,7 @@ from game_rules import (
     new_game,
     view,
 )
-from game_rules.actions import StartGame
+from game_rules.actions import Action, ClosePhase, StartGame
 
 STEPS_PER_SEAT_PHASE = 40
 
@@ -34,13 +34,16 @@ class BotMisplay(RuntimeError):
 
 @dataclass
 class PlayedGame:
-    """A finished game: its last state, every event, and the actions applied."""
+    """A finished game: its last state, every event, the counts, and the action log (every
+    action given to the engine, accepted or not, phase closes included): with the scenario
+    and the seed, the log rebuilds the game."""
 
     state: GameState
     events: list[Event]
     actions: int
     rejections: int
     engine_seconds: float
+    log: list[tuple[str, Action]]
 
 
 def play_game(
@@ -58,6 +61,7 @@ def play_game(
     assert isinstance(started, Applied)
     state = started.state
     events.extend(started.events)
+    log: list[tuple[str, Action]] = [(FACILITATOR, StartGame())]
     actions = rejections = 0
     engine = 0.0  # time spent inside the engine (apply, legal actions, views), not in the bots
     clock = time.perf_counter
@@ -81,6 +85,7 @@ def play_game(
                 began = clock()
                 result = apply(scenario, state, seat, action)
                 engine += clock() - began
+                log.append((seat, action))
                 budget -= 1
                 moved = True
                 if isinstance(result, Rejected):
@@ -97,10 +102,13 @@ def play_game(
             began = clock()
             closed = close_phase(scenario, state)
             engine += clock() - began
+            log.append((FACILITATOR, ClosePhase()))
             assert isinstance(closed, Applied), closed
             state = closed.state
             events.extend(closed.events)
-    return PlayedGame(state=state, events=events, actions=actions, rejections=rejections, engine_seconds=engine)
+    return PlayedGame(
+        state=state, events=events, actions=actions, rejections=rejections, engine_seconds=engine, log=log
+    )
 
 
 __all__ = ["BotMisplay", "PlayedGame", "play_game"]

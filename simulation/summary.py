@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import statistics
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +15,11 @@ from game_rules.state import VoteRecord
 from simulation.play import PlayedGame, play_game
 
 SC_MAJORITY = 9 / 15
+
+
+def default_workers() -> int:
+    """Processes to play games in: the machine's cores, up to four."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def game_seed(seed: int, index: int) -> int:
@@ -104,19 +111,30 @@ def summarise_game(scenario: Scenario, index: int, seed: int, lineup: dict[str, 
     )
 
 
+def _play_one(job: tuple[Scenario, int, int, dict[str, str], tuple[str, ...]]) -> GameRow:
+    scenario, index, seed, lineup, ablations = job
+    game = play_game(scenario, seed, lineup, ablations)
+    return summarise_game(scenario, index, seed, lineup, game)
+
+
 def run_games(
     scenario: Scenario,
     games: int,
     seed: int,
     lineup_for: Callable[[int], dict[str, str]],
     ablations: tuple[str, ...] = (),
+    workers: int = 1,
 ) -> Iterator[GameRow]:
-    """Play `games` seeded games; `lineup_for(index)` says which bot sits where in each."""
-    for index in range(games):
-        lineup = lineup_for(index)
-        seed_i = game_seed(seed, index)
-        game = play_game(scenario, seed_i, lineup, ablations)
-        yield summarise_game(scenario, index, seed_i, lineup, game)
+    """Play `games` seeded games, in order; `lineup_for(index)` says which bot sits where.
+
+    With several workers the games run in parallel processes; every game depends only on
+    its own seed, so the rows are the same, in the same order, whatever the number."""
+    jobs = [(scenario, i, game_seed(seed, i), lineup_for(i), ablations) for i in range(games)]
+    if workers <= 1 or games < 2:
+        yield from map(_play_one, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_play_one, jobs, chunksize=max(1, min(16, games // (4 * workers))))
 
 
 def _mean(values: list[float]) -> float | None:
@@ -152,9 +170,7 @@ def summarise(scenario: Scenario, rows: list[GameRow], seed: int, ablations: tup
         "implementation_depth": _mean(depths),
         "mean_score": {s: _mean([r.scores[s] for r in rows]) for s in seats},
         "first_place_share": {s: round(firsts[s] / len(rows), 4) if rows else None for s in seats},
-        "mean_score_by_bot": {
-            b: _mean([r.scores[s] for r in rows for s in seats if r.lineup[s] == b]) for b in bots
-        },
+        "mean_score_by_bot": {b: _mean([r.scores[s] for r in rows for s in seats if r.lineup[s] == b]) for b in bots},
     }
 
 
@@ -177,7 +193,9 @@ def format_summary(summary: dict[str, Any], seat_names: dict[str, str]) -> str:
     ]
     width = max(len(n) for n in seat_names.values())
     for seat, score in summary["mean_score"].items():
-        lines.append(f"    {seat_names[seat]:<{width}}  {_fmt(score, '6.2f')}  ({summary['first_place_share'][seat]:.1%})")
+        lines.append(
+            f"    {seat_names[seat]:<{width}}  {_fmt(score, '6.2f')}  ({summary['first_place_share'][seat]:.1%})"
+        )
     lines.append("  mean score per bot:")
     for bot, score in summary["mean_score_by_bot"].items():
         lines.append(f"    {bot:<{width}}  {_fmt(score, '6.2f')}")

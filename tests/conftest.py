@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from game_rules import FACILITATOR, Applied, GameState, Rejected, Scenario, apply, new_game
-from game_rules.actions import Action, ClosePhase, StartGame
+from game_rules.actions import Action, ClosePhase, FoundAlliance, InviteToAlliance, JoinAlliance, StartGame
 from scenarios import load_scenario
 
 
@@ -13,6 +15,13 @@ from scenarios import load_scenario
 def quick() -> Scenario:
     """The six-seat classroom scenario."""
     return load_scenario("classroom-quick")
+
+
+@pytest.fixture
+def calm(quick: Scenario) -> Scenario:
+    """The classroom scenario without random event cards or a jittered window: only the
+    actions move the numbers."""
+    return dataclasses.replace(quick, event_table=(), ripeness_jitter=0.0)
 
 
 def started(scenario: Scenario, seed: int = 7, ablations: tuple[str, ...] = ()) -> GameState:
@@ -32,6 +41,16 @@ def refused(scenario: Scenario, state: GameState, actor: str, action: Action) ->
     result = apply(scenario, state, actor, action)
     assert isinstance(result, Rejected), f"{action!r} by {actor} was accepted"
     return result
+
+
+def allied(scenario: Scenario, state: GameState, founder: str, *members: str) -> tuple[GameState, str]:
+    """In the negotiation phase: found an alliance and bring the members in by invitation."""
+    after = ok(scenario, state, founder, FoundAlliance(name="Linked ecologies"))
+    (alliance,) = set(after.alliances) - set(state.alliances)
+    for seat in members:
+        after = ok(scenario, after, founder, InviteToAlliance(alliance=alliance, seat=seat))
+        after = ok(scenario, after, seat, JoinAlliance(alliance=alliance))
+    return after, alliance
 
 
 def close(scenario: Scenario, state: GameState) -> GameState:

@@ -27,6 +27,13 @@ def test_same_arguments_give_byte_identical_output() -> None:
     assert "adoption rate" in first.stdout
 
 
+def test_the_number_of_workers_does_not_change_the_output() -> None:
+    one = simulate("--scenario", "classroom-quick", "--games", "6", "--seed", "5", "--json", "--workers", "1")
+    two = simulate("--scenario", "classroom-quick", "--games", "6", "--seed", "5", "--json", "--workers", "2")
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    assert one.stdout == two.stdout
+
+
 def test_another_seed_gives_other_games() -> None:
     one = json.loads(simulate("--scenario", "classroom-quick", "--games", "8", "--seed", "3", "--json").stdout)
     two = json.loads(simulate("--scenario", "classroom-quick", "--games", "8", "--seed", "4", "--json").stdout)
@@ -59,8 +66,15 @@ def test_csv_has_one_row_per_game(tmp_path: Path) -> None:
 
 def test_random_bots_and_ablations_are_accepted() -> None:
     result = simulate(
-        "--scenario", "classroom-quick", "--games", "3", "--bots", "norway=entrepreneur,*=random",
-        "--ablate", "consultations", "--json",
+        "--scenario",
+        "classroom-quick",
+        "--games",
+        "3",
+        "--bots",
+        "norway=entrepreneur,*=random",
+        "--ablate",
+        "consultations",
+        "--json",
     )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)

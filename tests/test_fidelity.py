@@ -10,7 +10,7 @@ import pytest
 
 from bots import parse_lineup
 from scenarios import load_scenario
-from simulation.summary import GameRow, run_games
+from simulation.summary import GameRow, default_workers, run_games
 
 GAMES = 300
 SEED = 2026
@@ -33,7 +33,7 @@ def played(ablation: str = "", lineup_spec: str = "auto", rotate_random: bool = 
         return {**base, seats[index % len(seats)]: "random"}
 
     ablations = (ablation,) if ablation else ()
-    return tuple(run_games(scenario, GAMES, SEED, lineup_for, ablations))
+    return tuple(run_games(scenario, GAMES, SEED, lineup_for, ablations, workers=default_workers()))
 
 
 def adoption(rows: tuple[GameRow, ...]) -> float:
@@ -54,7 +54,9 @@ def test_alliances_of_one_kind_adopt_less_often_than_cross_kind_ones() -> None:
 
 def test_nothing_is_adopted_below_the_ripeness_threshold() -> None:
     threshold = load_scenario(SCENARIO).ripeness_threshold
-    adopted = [r for condition in (played(), played("low_ripeness"), played("consultations")) for r in condition if r.adopted]
+    adopted = [
+        r for condition in (played(), played("low_ripeness"), played("consultations")) for r in condition if r.adopted
+    ]
     assert adopted, "no game adopted the norm: the check would be empty"
     for row in adopted:
         assert row.adopting_ripeness is not None and row.adopting_ripeness >= threshold, row

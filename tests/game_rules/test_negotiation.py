@@ -21,7 +21,7 @@ from game_rules.actions import (
     Terms,
     WithdrawOffer,
 )
-from tests.conftest import close, ok, refused, started
+from tests.conftest import allied, close, ok, refused, started
 
 
 def holdings(state: GameState, seat: str) -> tuple[int, int, int]:
@@ -37,16 +37,6 @@ def offer(
     after = ok(scenario, state, sender, MakeOffer(to=to, gives=gives, gets=gets))
     (new_id,) = set(after.offers) - set(state.offers)
     return after, new_id
-
-
-def alliance_with(scenario: Scenario, state: GameState, founder: str, *members: str) -> tuple[GameState, str]:
-    """Found an alliance and bring the given seats into it by invitation."""
-    after = ok(scenario, state, founder, FoundAlliance(name="Friends of integration"))
-    (alliance_id,) = set(after.alliances) - set(state.alliances)
-    for seat in members:
-        after = ok(scenario, after, founder, InviteToAlliance(alliance=alliance_id, seat=seat))
-        after = ok(scenario, after, seat, JoinAlliance(alliance=alliance_id))
-    return after, alliance_id
 
 
 def alliance_entry(scenario: Scenario, state: GameState, viewer: str, alliance_id: str) -> dict[str, Any]:
@@ -74,7 +64,7 @@ def test_private_message_is_read_only_by_sender_and_recipient(quick: Scenario) -
 
 
 def test_alliance_message_counts_each_other_member_as_a_recipient(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway", "nupi", "dpko")
+    state, alliance = allied(quick, started(quick), "norway", "nupi", "dpko")
     state = ok(quick, state, "norway", SendMessage(to=f"alliance:{alliance}", text="Panel next round."))
     state = ok(quick, state, "norway", SendMessage(to=f"alliance:{alliance}", text="Agreed?"))
     assert state.message_counts["norway"] == {"nupi": 2, "dpko": 2}
@@ -83,7 +73,7 @@ def test_alliance_message_counts_each_other_member_as_a_recipient(quick: Scenari
 
 
 def test_non_member_cannot_write_on_an_alliance_channel(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway", "nupi")
+    state, alliance = allied(quick, started(quick), "norway", "nupi")
     rejection = refused(quick, state, "china", SendMessage(to=f"alliance:{alliance}", text="Hello"))
     assert rejection.code == "not_a_member"
 
@@ -198,13 +188,13 @@ def test_offers_are_refused_when_horse_trading_is_ablated(quick: Scenario) -> No
 
 
 def test_founding_an_alliance_makes_the_founder_its_only_member(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway")
+    state, alliance = allied(quick, started(quick), "norway")
     assert state.alliances[alliance].founder == "norway"
     assert state.alliances[alliance].members == ["norway"]
 
 
 def test_joining_needs_an_invitation(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway")
+    state, alliance = allied(quick, started(quick), "norway")
     assert refused(quick, state, "nupi", JoinAlliance(alliance=alliance)).code == "not_invited"
     state = ok(quick, state, "norway", InviteToAlliance(alliance=alliance, seat="nupi"))
     assert "nupi" not in state.alliances[alliance].members  # an invitation alone does not enrol
@@ -214,12 +204,12 @@ def test_joining_needs_an_invitation(quick: Scenario) -> None:
 
 
 def test_only_members_can_invite(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway")
+    state, alliance = allied(quick, started(quick), "norway")
     assert refused(quick, state, "china", InviteToAlliance(alliance=alliance, seat="nupi")).code == "not_a_member"
 
 
 def test_leaving_removes_the_member_and_the_last_to_leave_dissolves_it(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway", "nupi")
+    state, alliance = allied(quick, started(quick), "norway", "nupi")
     state = ok(quick, state, "nupi", LeaveAlliance(alliance=alliance))
     assert state.alliances[alliance].members == ["norway"]
     assert refused(quick, state, "nupi", LeaveAlliance(alliance=alliance)).code == "not_a_member"
@@ -228,7 +218,7 @@ def test_leaving_removes_the_member_and_the_last_to_leave_dissolves_it(quick: Sc
 
 
 def test_span_counts_distinct_seat_kinds_not_members(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway", "china", "south_africa")
+    state, alliance = allied(quick, started(quick), "norway", "china", "south_africa")
     assert alliance_entry(quick, state, "norway", alliance)["span"] == 1
     state = ok(quick, state, "norway", InviteToAlliance(alliance=alliance, seat="nupi"))
     state = ok(quick, state, "nupi", JoinAlliance(alliance=alliance))
@@ -239,7 +229,7 @@ def test_span_counts_distinct_seat_kinds_not_members(quick: Scenario) -> None:
 
 
 def test_without_cross_kind_alliances_only_the_founders_kind_may_be_invited(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick, ablations=("cross_kind_alliances",)), "norway")
+    state, alliance = allied(quick, started(quick, ablations=("cross_kind_alliances",)), "norway")
     for other_kind in ("nupi", "dpko", "msf"):
         rejection = refused(quick, state, "norway", InviteToAlliance(alliance=alliance, seat=other_kind))
         assert rejection.code == "mechanic_disabled"
@@ -249,7 +239,7 @@ def test_without_cross_kind_alliances_only_the_founders_kind_may_be_invited(quic
 
 
 def test_cross_kind_invitation_is_allowed_in_the_full_game(quick: Scenario) -> None:
-    state, alliance = alliance_with(quick, started(quick), "norway", "nupi", "msf")
+    state, alliance = allied(quick, started(quick), "norway", "nupi", "msf")
     assert state.alliances[alliance].members == ["norway", "nupi", "msf"]
 
 

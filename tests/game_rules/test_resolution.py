@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from game_rules import FACILITATOR, Applied, GameState, Order, Scenario, apply, view
@@ -13,11 +11,8 @@ from game_rules.actions import (
     ClosePhase,
     CommissionStudy,
     ConvenePanel,
-    FoundAlliance,
     Grant,
     HostConsultation,
-    InviteToAlliance,
-    JoinAlliance,
     Lobby,
     MakeOffer,
     PledgePooledFund,
@@ -30,25 +25,9 @@ from game_rules.actions import (
     TrialBalloon,
 )
 from game_rules.events import Event
-from tests.conftest import close, ok, refused, started
+from tests.conftest import allied, close, ok, refused, started
 
 Orders = dict[str, list[Order]]
-
-
-@pytest.fixture
-def calm(quick: Scenario) -> Scenario:
-    """The classroom scenario without random event cards, so only the orders move numbers."""
-    return dataclasses.replace(quick, event_table=())
-
-
-def allied(scenario: Scenario, state: GameState, founder: str, *members: str) -> tuple[GameState, str]:
-    """In the negotiation phase: found an alliance and bring the members into it."""
-    after = ok(scenario, state, founder, FoundAlliance(name="Linked ecologies"))
-    (alliance,) = set(after.alliances) - set(state.alliances)
-    for seat in members:
-        after = ok(scenario, after, founder, InviteToAlliance(alliance=alliance, seat=seat))
-        after = ok(scenario, after, seat, JoinAlliance(alliance=alliance))
-    return after, alliance
 
 
 def resolve(scenario: Scenario, state: GameState, orders: Orders) -> tuple[GameState, tuple[Event, ...]]:

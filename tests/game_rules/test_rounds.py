@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-import pytest
-
 from game_rules import FACILITATOR, Applied, GameState, Rejected, Scenario, apply, new_game
 from game_rules.actions import (
     AcceptOffer,
@@ -27,12 +25,6 @@ from game_rules.actions import (
     Terms,
 )
 from tests.conftest import close, ok, refused, started
-
-
-@pytest.fixture
-def calm(quick: Scenario) -> Scenario:
-    """The classroom scenario without random event cards."""
-    return dataclasses.replace(quick, event_table=())
 
 
 def phases(scenario: Scenario, state: GameState, steps: int) -> list[tuple[int, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 
 import pytest
@@ -26,12 +25,6 @@ from game_rules.scoring import ScoreCard
 from tests.conftest import close, ok, started
 
 PARTS = ("text", "side_issues", "credibility", "alliance", "goals")
-
-
-@pytest.fixture
-def calm(quick: Scenario) -> Scenario:
-    """The classroom scenario without random event cards."""
-    return dataclasses.replace(quick, event_table=())
 
 
 def adopted(

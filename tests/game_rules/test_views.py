@@ -220,7 +220,7 @@ def other_seats_secret_texts(scenario: Scenario, seat: str) -> list[str]:
     if key not in _SECRET_TEXTS:
         mine = scenario.seat(seat)
         own = {g.text for g in mine.goals} | {mine.role_sheet}
-        texts = []
+        texts: list[str] = []
         for spec in scenario.seats:
             if spec.id != seat:
                 texts.extend(g.text for g in spec.goals if g.text and g.text not in own)

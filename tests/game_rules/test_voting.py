@@ -29,12 +29,6 @@ STATES = ("norway", "china", "south_africa")
 
 
 @pytest.fixture
-def calm(quick: Scenario) -> Scenario:
-    """The classroom scenario without random event cards."""
-    return dataclasses.replace(quick, event_table=())
-
-
-@pytest.fixture
 def council(calm: Scenario) -> Scenario:
     """A Security Council variant: Norway and China (permanent, veto) sit on it; the blocs fill 13 seats."""
     seats = tuple(dataclasses.replace(s, council=s.id in ("norway", "china"), veto=s.id == "china") for s in calm.seats)
@@ -45,7 +39,7 @@ def council(calm: Scenario) -> Scenario:
 
 
 def at_vote(
-    scenario: Scenario, state: GameState | None = None, goodwill: float | None = 60.0, boost: float | None = 20.0
+    scenario: Scenario, state: GameState | None = None, goodwill: float | None = 60.0, boost: float | None = 25.0
 ) -> GameState:
     """From a negotiation phase (round 1 by default) to a called vote, with every bloc's goodwill
     and the ripeness boost set as given (None leaves them as the game made them)."""
@@ -162,13 +156,13 @@ def test_a_vote_below_the_ripeness_threshold_fails_whatever_the_count(calm: Scen
 def test_events_that_raise_ripeness_open_the_window_for_the_vote(calm: Scenario) -> None:
     card = "eide_kent_report"  # a scripted card the facilitator may fire again: +4 ripeness
     results = {}
-    for extra in (1, 3):
+    for extra in (1, 5):
         state = started(calm)
         for _ in range(extra):
             state = ok(calm, state, FACILITATOR, InjectEvent(card=card))
         state = at_vote(calm, state, goodwill=100.0, boost=None)
         results[extra] = (ripeness(calm, state) >= calm.ripeness_threshold, vote(calm, state, all_yes())[1].adopted)
-    assert results == {1: (False, False), 3: (True, True)}
+    assert results == {1: (False, False), 5: (True, True)}
 
 
 # --- two-thirds and the Security Council ------------------------------------------------

@@ -71,7 +71,12 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_wrong_type_is_named_with_file_and_field_path(tmp_path: Path) -> None:
-    path = _write(tmp_path, CLASSROOM.replace("capital = 6\ncapital_regen = 3\nfunds = 24", 'capital = "lots"\ncapital_regen = 3\nfunds = 24'))
+    path = _write(
+        tmp_path,
+        CLASSROOM.replace(
+            "capital = 6\ncapital_regen = 3\nfunds = 24", 'capital = "lots"\ncapital_regen = 3\nfunds = 24'
+        ),
+    )
     problems = validate_file(path)
     assert len(problems) == 1
     assert problems[0].file == str(path)
@@ -87,7 +92,9 @@ def test_a_dangling_reference_is_named(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
-    text = CLASSROOM.replace("rounds = 6", "rounds = 0").replace('decision_rule = "consensus"', 'decision_rule = "shouting"')
+    text = CLASSROOM.replace("rounds = 6", "rounds = 0").replace(
+        'decision_rule = "consensus"', 'decision_rule = "shouting"'
+    )
     problems = validate_file(_write(tmp_path, text))
     assert {p.path for p in problems} >= {"rounds", "decision_rule"}
 
