@@ -2,10 +2,11 @@
 
     python3 bench/engine.py [--games N] [--seed S]
 
-Engine time counts apply, legal_actions, view and close_phase; bot time is left out. The
-baseline, measured in the same run, is one msgpack encoding of the game's mid-game state
-(what a server does at least once per action): ratios against it travel between machines
-better than seconds do.
+Two engine times per game, both without the bots' own thinking: the reducer (`apply` and
+`close_phase`: the game itself) and the queries bots make before every move (`legal_actions`
+and `view`). The baseline, measured in the same run, is one msgpack encoding of the game's
+final state, which a server does at least once per action: ratios against it travel between
+machines better than seconds do.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import time
 import msgpack
 
 from bots import parse_lineup
-from game_rules import to_plain
+from game_rules import GameState, to_plain
 from scenarios import list_scenarios, load_scenario
 from simulation.play import play_game
 from simulation.summary import game_seed
 
 
-def encode_baseline(state: object, repeat: int = 200) -> float:
-    """Seconds for one msgpack encoding of a state, best of a few runs."""
+def encode_baseline(state: GameState, repeat: int = 200) -> float:
+    """Seconds for one msgpack encoding of a state, best of five runs."""
     best = float("inf")
     for _ in range(5):
         began = time.perf_counter()
@@ -35,46 +36,55 @@ def encode_baseline(state: object, repeat: int = 200) -> float:
 
 
 def bench_scenario(name: str, games: int, seed: int) -> dict[str, float]:
+    """Play `games` seeded games of a scenario between the reference bots and time them."""
     scenario = load_scenario(name)
     lineup = parse_lineup("auto", scenario)
-    play_game(scenario, seed, lineup)  # warm caches before timing
-    engine, wall, actions = [], [], 0
-    last = None
+    play_game(scenario, seed, lineup)  # warm the caches before timing
+    reducer, queries, wall = [], [], []
+    actions = 0
+    state = None
     for index in range(games):
         began = time.perf_counter()
         game = play_game(scenario, game_seed(seed, index), lineup)
         wall.append(time.perf_counter() - began)
-        engine.append(game.engine_seconds)
+        reducer.append(game.reducer_seconds)
+        queries.append(game.query_seconds)
         actions += game.actions
-        last = game
-    assert last is not None
-    baseline = encode_baseline(last.state)
-    per_action = sum(engine) / max(1, actions)
+        state = game.state
+    assert state is not None
+    baseline = encode_baseline(state)
+    per_action = sum(reducer) / max(1, actions)
     return {
-        "engine_ms_per_game_median": statistics.median(engine) * 1000,
-        "wall_games_per_second": games / sum(wall),
-        "engine_games_per_second": games / sum(engine),
-        "actions_per_game": actions / games,
-        "engine_us_per_action": per_action * 1e6,
-        "baseline_us_state_encode": baseline * 1e6,
-        "ratio_action_to_encode": per_action / baseline,
+        "reducer_ms": statistics.median(reducer) * 1000,
+        "queries_ms": statistics.median(queries) * 1000,
+        "games_per_second": games / sum(wall),
+        "actions": actions / games,
+        "us_per_action": per_action * 1e6,
+        "encode_us": baseline * 1e6,
+        "ratio": per_action / baseline,
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--games", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    header = f"{'scenario':<28}{'engine ms/game':>15}{'games/s':>9}{'actions':>9}"
-    print(header + f"{'µs/action':>11}{'encode µs':>11}{'ratio':>7}")
+    columns = (
+        "scenario",
+        "reducer ms/game",
+        "queries ms/game",
+        "games/s",
+        "actions",
+        "µs/action",
+        "encode µs",
+        "ratio",
+    )
+    print(f"{columns[0]:<27}" + "".join(f"{c:>16}" for c in columns[1:]))
     for name in list_scenarios():
         r = bench_scenario(name, args.games, args.seed)
-        print(
-            f"{name:<28}{r['engine_ms_per_game_median']:>15.1f}{r['wall_games_per_second']:>9.1f}"
-            f"{r['actions_per_game']:>9.0f}{r['engine_us_per_action']:>11.1f}"
-            f"{r['baseline_us_state_encode']:>11.1f}{r['ratio_action_to_encode']:>7.2f}"
-        )
+        cells = (r["reducer_ms"], r["queries_ms"], r["games_per_second"], r["actions"], r["us_per_action"])
+        print(f"{name:<27}" + "".join(f"{c:>16.1f}" for c in cells) + f"{r['encode_us']:>16.1f}{r['ratio']:>16.2f}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ placeholder to replace. Every action listed here is accepted by `apply` as it st
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from game_rules.actions import (
     PUBLIC,
@@ -47,10 +47,11 @@ from game_rules.actions import (
 from game_rules.negotiation import ALLIANCE_PREFIX, alliances_of, can_join
 from game_rules.orders import GRANT_PURPOSES, Cost, check_order, order_cost, reserved, staff_of
 from game_rules.scenario import Scenario
-from game_rules.state import GameState
+from game_rules.state import GameState, SeatState
 from game_rules.voting import voters
 
 MESSAGE_PLACEHOLDER = "(your message)"
+AFFORDABLE_MEMORY = 256  # holdings remembered per seat; past that, offers are filtered afresh
 FREE = Cost(staff=0)
 
 
@@ -93,10 +94,7 @@ def _negotiation(scenario: Scenario, state: GameState, seat: str) -> Iterator[Le
         elif offer.sender == seat:
             yield LegalAction(WithdrawOffer(offer=offer.id))
     if "horse_trading" not in state.ablations:
-        for item in static.offers:
-            assert isinstance(item.action, MakeOffer)
-            if _holds(state, seat, item.action.gives):
-                yield item
+        yield from static.affordable_offers(state.seats[seat])
     spec = scenario.seat(seat)
     if not mine:
         yield LegalAction(FoundAlliance(name=f"Friends of {spec.name}"[:80], platform=dict(spec.preferences.ideal)))
@@ -172,21 +170,27 @@ def _consultations(scenario: Scenario, venue: str, alliance: str) -> Iterator[Ho
 
 
 def _dynamic_orders(scenario: Scenario, state: GameState, seat: str) -> Iterator[Order]:
-    """Orders whose legality moves with the game: alliances, the text, the tabling."""
-    mine = alliances_of(state, seat)
-    for alliance in mine:
-        for venue in scenario.venues:
-            yield from _consultations(scenario, venue.id, alliance.id)
-        yield ConvenePanel(alliance=alliance.id)
-    for p in scenario.provisions:
-        for level in range(p.top + 1):
-            if level != state.levels[p.id]:
-                yield TrialBalloon(provision=p.id, level=level)
-    yield TableDraft()
+    """Orders whose legality moves with the game: alliances, the text, the tabling. Each is
+    legal by construction (the property tests hold every listed action to `apply`)."""
+    ablated = state.ablations
+    for alliance in alliances_of(state, seat):
+        if "consultations" not in ablated:
+            for venue in scenario.venues:
+                yield from _consultations(scenario, venue.id, alliance.id)
+        if "panels" not in ablated:
+            yield ConvenePanel(alliance=alliance.id)
+    if "trial_balloons" not in ablated:
+        for p in scenario.provisions:
+            for level in range(p.top + 1):
+                if level != state.levels[p.id]:
+                    yield TrialBalloon(provision=p.id, level=level)
     for p in scenario.provisions:
         for direction in (1, -1):
-            yield ProposeAmendment(provision=p.id, direction=direction)
-    yield CallVote()
+            if 0 <= state.levels[p.id] + direction <= p.top:
+                yield ProposeAmendment(provision=p.id, direction=direction)
+    for formal in (TableDraft(), CallVote()):
+        if check_order(scenario, state, seat, formal) is None:
+            yield formal
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,24 @@ class _StaticMenu:
     talk: tuple[LegalAction, ...]
     offers: tuple[LegalAction, ...]
     orders: tuple[LegalAction, ...]
+    _affordable: dict[tuple[int, int, int], tuple[LegalAction, ...]] = field(default_factory=dict)
+
+    def affordable_offers(self, live: SeatState) -> tuple[LegalAction, ...]:
+        """The standard offers a seat holding these resources can make (remembered per holding)."""
+        key = (live.capital, live.funds, live.expertise)
+        found = self._affordable.get(key)
+        if found is None:
+            found = tuple(item for item in self.offers if _holds_terms(key, item.action))
+            if len(self._affordable) < AFFORDABLE_MEMORY:
+                self._affordable[key] = found
+        return found
+
+
+def _holds_terms(holding: tuple[int, int, int], action: SeatAction) -> bool:
+    assert isinstance(action, MakeOffer)
+    capital, funds, expertise = holding
+    gives = action.gives
+    return gives.capital <= capital and gives.funds <= funds and gives.expertise <= expertise
 
 
 _STATIC: dict[tuple[int, str, tuple[str, ...]], _StaticMenu] = {}
@@ -239,8 +261,7 @@ def _orders(scenario: Scenario, state: GameState, seat: str) -> Iterator[LegalAc
             yield item
     for order in _dynamic_orders(scenario, state, seat):
         cost = order_cost(scenario, order)
-        affordable = cost.capital <= capital and cost.funds <= funds and cost.expertise <= expertise
-        if affordable and check_order(scenario, state, seat, order) is None:
+        if cost.capital <= capital and cost.funds <= funds and cost.expertise <= expertise:
             yield LegalAction(SubmitOrder(order=order), cost)
 
 

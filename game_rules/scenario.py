@@ -255,6 +255,7 @@ class Scenario:
     _provisions_by_id: dict[str, Provision] = field(init=False, repr=False, compare=False)
     _blocs_by_id: dict[str, Bloc] = field(init=False, repr=False, compare=False)
     _venues_by_id: dict[str, Venue] = field(init=False, repr=False, compare=False)
+    tops: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Built once when the scenario loads, so every lookup in the hot path is a dict hit.
@@ -262,6 +263,7 @@ class Scenario:
         object.__setattr__(self, "_provisions_by_id", {p.id: p for p in self.provisions})
         object.__setattr__(self, "_blocs_by_id", {b.id: b for b in self.blocs})
         object.__setattr__(self, "_venues_by_id", {v.id: v for v in self.venues})
+        object.__setattr__(self, "tops", {p.id: max(1, p.top) for p in self.provisions})
 
     def seat(self, seat_id: str) -> SeatSpec:
         """The seat with this id (KeyError if the scenario has none)."""

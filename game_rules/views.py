@@ -39,7 +39,11 @@ def view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, Any]:
         for o in state.offers.values()
         if viewer in (o.sender, o.recipient) and (o.status == "open" or o.round == state.round)
     ]
-    table["pledges"] = [to_plain(p) for p in state.pledges if viewer in (p.pledger, p.beneficiary)]
+    table["pledges"] = [
+        to_plain(p)
+        for p in state.pledges
+        if viewer in (p.pledger, p.beneficiary) and (p.status == "pending" or p.round == state.round)
+    ]
     for alliance in table["alliances"]:
         live = state.alliances[alliance["id"]]
         if viewer in live.members or viewer in live.invited:

@@ -23,11 +23,11 @@ def text_utility(prefs: Preferences, levels: Mapping[str, int], scenario: Scenar
     """How close a text is to these preferences: 1 at the ideal, 0 at the far end of every scale."""
     total = 0.0
     loss = 0.0
+    weights, tops = prefs.weights, scenario.tops
     for provision_id, ideal in prefs.ideal.items():
-        weight = prefs.weights.get(provision_id, 1.0)
-        top = scenario.provision(provision_id).top or 1
+        weight = weights.get(provision_id, 1.0)
         total += weight
-        loss += weight * abs(levels[provision_id] - ideal) / top
+        loss += weight * abs(levels[provision_id] - ideal) / tops[provision_id]
     return 1.0 - loss / total if total else 0.5
 
 

@@ -42,7 +42,8 @@ class PlayedGame:
     events: list[Event]
     actions: int
     rejections: int
-    engine_seconds: float
+    reducer_seconds: float
+    query_seconds: float
     log: list[tuple[str, Action]]
 
 
@@ -63,7 +64,9 @@ def play_game(
     events.extend(started.events)
     log: list[tuple[str, Action]] = [(FACILITATOR, StartGame())]
     actions = rejections = 0
-    engine = 0.0  # time spent inside the engine (apply, legal actions, views), not in the bots
+    # Time inside the engine, not in the bots: the reducer (apply, close_phase) and the queries
+    # the bots make before each move (legal actions, views).
+    reducer = queries = 0.0
     clock = time.perf_counter
     seats = list(scenario.seat_ids)
     while state.phase != "ended":
@@ -77,14 +80,14 @@ def play_game(
                 began = clock()
                 legal = legal_actions(scenario, state, seat)
                 if not legal:
-                    engine += clock() - began
+                    queries += clock() - began
                     continue
                 seen = view(scenario, state, seat)
-                engine += clock() - began
+                queries += clock() - began
                 action = bots[seat].act(seen, legal)
                 began = clock()
                 result = apply(scenario, state, seat, action)
-                engine += clock() - began
+                reducer += clock() - began
                 log.append((seat, action))
                 budget -= 1
                 moved = True
@@ -101,13 +104,19 @@ def play_game(
         if (state.round, state.phase) == phase_key and state.phase != "ended":
             began = clock()
             closed = close_phase(scenario, state)
-            engine += clock() - began
+            reducer += clock() - began
             log.append((FACILITATOR, ClosePhase()))
             assert isinstance(closed, Applied), closed
             state = closed.state
             events.extend(closed.events)
     return PlayedGame(
-        state=state, events=events, actions=actions, rejections=rejections, engine_seconds=engine, log=log
+        state=state,
+        events=events,
+        actions=actions,
+        rejections=rejections,
+        reducer_seconds=reducer,
+        query_seconds=queries,
+        log=log,
     )
 
 
