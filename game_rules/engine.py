@@ -64,17 +64,12 @@ Result = Applied | Rejected
 _Handler = Callable[[Scenario, GameState, str, Any, list[Event]], Rejected | None]
 
 
-def _done(phase: Phase) -> _Handler:
-    def mark(scenario: Scenario, state: GameState, seat: str, action: Any, events: list[Event]) -> Rejected | None:
-        state.seats[seat].done = True
-        events.append(
-            Event(
-                kind="seat_done", round=state.round, text=f"{scenario.seat(seat).name} is ready.", detail={"seat": seat}
-            )
-        )
-        return None
-
-    return mark
+def _mark_done(scenario: Scenario, state: GameState, seat: str, action: Any, events: list[Event]) -> Rejected | None:
+    """The seat has finished the phase (negotiation or orders)."""
+    state.seats[seat].done = True
+    text = f"{scenario.seat(seat).name} is ready."
+    events.append(Event(kind="seat_done", round=state.round, text=text, detail={"seat": seat}))
+    return None
 
 
 # Which phase each seat action belongs to, and who handles it.
@@ -88,10 +83,10 @@ _SEAT_HANDLERS: dict[type, tuple[Phase, _Handler]] = {
     InviteToAlliance: ("negotiate", negotiation.invite_to_alliance),
     JoinAlliance: ("negotiate", negotiation.join_alliance),
     LeaveAlliance: ("negotiate", negotiation.leave_alliance),
-    EndNegotiation: ("negotiate", _done("negotiate")),
+    EndNegotiation: ("negotiate", _mark_done),
     SubmitOrder: ("act", orders.submit_order),
     WithdrawOrder: ("act", orders.withdraw_order),
-    EndOrders: ("act", _done("act")),
+    EndOrders: ("act", _mark_done),
     CastVote: ("vote", voting.cast_vote),
 }
 

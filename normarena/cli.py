@@ -59,6 +59,13 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from server.run import serve  # the server's packages load only for this command
+    from server.settings import Settings
+
+    return serve(Settings.from_env(host=args.host, port=args.port, redis_url=args.redis_url))
+
+
 def _validate(args: argparse.Namespace) -> int:
     failed = False
     for path in args.files:
@@ -115,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes to play in (default: the cores, up to 4); the output does not depend on it",
     )
     sim.set_defaults(run=_simulate)
+
+    served = commands.add_parser("serve", help="run the game server (on an embedded Redis when none is given)")
+    served.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    served.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    served.add_argument("--redis-url", default=None, help="redis://HOST:PORT/DB (default: $REDIS_URL, else embedded)")
+    served.set_defaults(run=_serve)
 
     scenario = commands.add_parser("scenario", help="list, validate or describe scenarios")
     scenario_commands = scenario.add_subparsers(dest="scenario_command", required=True)

@@ -1,0 +1,254 @@
+"""The starlette application: HTTP routes, the websocket, and the lifespan that owns Redis,
+the fan-out hub and the deadline loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import redis.asyncio as aioredis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from game_rules import legal_actions, to_plain, view, visible_events
+from scenarios import list_scenarios, load_scenario
+from server import wire
+from server.connection import Connection, RateLimit, Stage
+from server.hub import Hub, event_message
+from server.service import GameService, ServiceError
+from server.settings import Settings
+from server.store import GameStore
+
+CLIENT_DIR = Path(__file__).resolve().parent.parent / "client_web"
+HELLO_TIMEOUT = 10.0
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The server for these settings; Redis must be reachable at `settings.redis_url`."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        client = aioredis.Redis.from_url(settings.redis_url)
+        store = GameStore(client)
+        app.state.settings = settings
+        app.state.service = GameService(store)
+        app.state.hub = Hub(store)
+        await app.state.hub.start()
+        deadlines = asyncio.create_task(_deadline_loop(app.state.service, settings))
+        try:
+            yield
+        finally:
+            deadlines.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await deadlines
+            await app.state.hub.stop()
+            await client.aclose()
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/api/scenarios", scenarios),
+        Route("/api/games", create_game, methods=["POST"]),
+        Route("/api/join", join, methods=["POST"]),
+        WebSocketRoute("/ws", websocket_endpoint),
+        Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _deadline_loop(service: GameService, settings: Settings) -> None:
+    while True:
+        # A failed tick is tried again at the next one: a deadline is never lost, only late.
+        with contextlib.suppress(ServiceError, OSError, aioredis.RedisError):
+            await service.close_due_phases(settings.lease_ms)
+        await asyncio.sleep(settings.deadline_poll_seconds)
+
+
+def _error(code: str, message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    try:
+        await request.app.state.service.store.redis.ping()
+    except (OSError, aioredis.RedisError) as error:
+        return _error("redis_unreachable", f"Redis does not answer: {error}", 503)
+    return JSONResponse({"status": "ready"})
+
+
+async def scenarios(request: Request) -> Response:
+    out = []
+    for name in list_scenarios():
+        scenario = load_scenario(name)
+        out.append(
+            {
+                "id": name,
+                "title": scenario.title,
+                "summary": scenario.summary,
+                "rounds": scenario.rounds,
+                "decision_rule": scenario.decision_rule,
+                "seats": [{"id": s.id, "name": s.name, "kind": s.kind} for s in scenario.seats],
+            }
+        )
+    return JSONResponse(out)
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError as error:
+        raise ServiceError("malformed_request", "The request body must be a JSON object.") from error
+    if not isinstance(body, dict):
+        raise ServiceError("malformed_request", "The request body must be a JSON object.")
+    return body
+
+
+async def create_game(request: Request) -> Response:
+    try:
+        body = await _json_body(request)
+        seed = body.get("seed", 1)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise ServiceError("malformed_request", "'seed' must be a whole number.")
+        durations = body.get("deadlines") or {}
+        if not isinstance(durations, dict) or not all(isinstance(v, int | float) and v > 0 for v in durations.values()):
+            raise ServiceError("malformed_request", "'deadlines' maps phases to seconds, e.g. {\"negotiate\": 180}.")
+        created = await request.app.state.service.create_game(
+            str(body.get("scenario", "")), seed, str(body.get("clock", "classroom")), durations
+        )
+    except ServiceError as error:
+        return _error(error.code, error.message, 400)
+    return JSONResponse(
+        {
+            "game": created.game_id,
+            "facilitator_token": created.facilitator_token,
+            "spectator_token": created.spectator_token,
+            "join_codes": created.join_codes,
+        },
+        status_code=201,
+    )
+
+
+async def join(request: Request) -> Response:
+    try:
+        body = await _json_body(request)
+        game, seat, token = await request.app.state.service.join(str(body.get("code", "")))
+    except ServiceError as error:
+        return _error(error.code, error.message, 404 if error.code == "unknown_code" else 400)
+    return JSONResponse({"game": game, "seat": seat, "token": token})
+
+
+async def websocket_endpoint(socket: WebSocket) -> None:
+    requested = socket.scope.get("subprotocols") or []
+    protocol = next((p for p in requested if p in wire.SUBPROTOCOLS), wire.MSGPACK)
+    await socket.accept(subprotocol=protocol if protocol in requested else None)
+    settings: Settings = socket.app.state.settings
+    service: GameService = socket.app.state.service
+    hub: Hub = socket.app.state.hub
+    connection = Connection(
+        socket, protocol, settings.send_queue, RateLimit(settings.rate_per_second, settings.rate_burst)
+    )
+    pump = asyncio.create_task(connection.pump())
+    try:
+        await _serve(connection, service, hub, settings)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        connection.close()
+        await hub.leave(connection)
+        with contextlib.suppress(Exception):
+            await pump
+
+
+async def _receive(socket: WebSocket, settings: Settings) -> bytes | str:
+    message = await socket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    raw = message.get("bytes")
+    frame: bytes | str = raw if raw is not None else str(message.get("text") or "")
+    return frame
+
+
+async def _serve(connection: Connection, service: GameService, hub: Hub, settings: Settings) -> None:
+    while connection.stage is not Stage.CLOSED:
+        timeout = HELLO_TIMEOUT if connection.stage is Stage.GREETING else None
+        try:
+            frame = await asyncio.wait_for(_receive(connection.socket, settings), timeout)
+        except TimeoutError:
+            connection.send({"type": "error", "id": "", "code": "hello_timeout", "message": "Say hello first."})
+            connection.close()
+            return
+        request_id = ""
+        try:
+            if len(frame) > settings.max_frame_bytes:
+                raise wire.WireError("frame_too_large", f"Frames are limited to {settings.max_frame_bytes} bytes.")
+            decoded = wire.decode(connection.protocol, frame)
+            request_id = str(decoded.get("id", ""))[:100]
+            if not connection.rate.allow():
+                raise wire.WireError("rate_limited", "Too many messages: slow down and send this again.")
+            message = wire.parse(decoded)
+            await _handle(connection, message, service, hub)
+        except wire.WireError as error:
+            connection.send({"type": "error", "id": request_id, "code": error.code, "message": error.message})
+        except ServiceError as error:
+            connection.send({"type": "error", "id": request_id, "code": error.code, "message": error.message})
+
+
+async def _handle(connection: Connection, message: wire.ClientMessage, service: GameService, hub: Hub) -> None:
+    if isinstance(message, wire.Ping):
+        connection.send({"type": "pong", "id": message.id})
+        return
+    if isinstance(message, wire.Hello):
+        if connection.stage is not Stage.GREETING:
+            raise ServiceError("already_greeted", "This connection has already said hello.")
+        role = await service.authenticate(message.game, message.token)
+        snapshot = await service.snapshot(message.game)
+        scenario = load_scenario((await service.store.meta(message.game))["scenario"])
+        missed = await service.store.events_since(message.game, message.last_seq)
+        shown = set(map(id, visible_events([s.event for s in missed], role.viewer)))
+        connection.send(
+            {
+                "type": "welcome",
+                "game": message.game,
+                "role": role.name,
+                "seat": role.seat,
+                "seq": snapshot.seq,
+                "view": view(scenario, snapshot.state, role.viewer),
+                "missed": [
+                    event_message(s.seq, s.event) for s in missed if id(s.event) in shown and s.seq <= snapshot.seq
+                ],
+            }
+        )
+        connection.go_live(message.game, role, snapshot.seq)
+        await hub.enter(connection)
+        return
+    if connection.stage is not Stage.LIVE:
+        raise ServiceError("hello_first", "Say hello with a token before anything else.")
+    if isinstance(message, wire.Ask):
+        snapshot = await service.snapshot(connection.game)
+        scenario = load_scenario((await service.store.meta(connection.game))["scenario"])
+        seat = connection.role.seat
+        legal = legal_actions(scenario, snapshot.state, seat) if seat else []
+        connection.send(
+            {
+                "type": "turn",
+                "id": message.id,
+                "version": snapshot.version,
+                "seq": snapshot.seq,
+                "view": view(scenario, snapshot.state, connection.role.viewer),
+                "legal": [{"action": to_plain(item.action), "cost": to_plain(item.cost)} for item in legal],
+            }
+        )
+        return
+    ack = await service.act(connection.game, connection.role, message.action, message.id)
+    connection.send({"type": "ack", "id": message.id, "seq": ack.seq, "version": ack.version, "repeated": ack.repeated})

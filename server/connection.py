@@ -1,0 +1,97 @@
+"""One websocket's life: greeted, authenticated, live, closed; its send queue and rate limit.
+
+The queue is bounded: a client that stops reading is dropped rather than letting a worker's
+memory grow. The rate limit is a token bucket per connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.websockets import WebSocket
+
+from server import wire
+from server.auth import Role
+
+
+class Stage(enum.Enum):
+    GREETING = "greeting"
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+@dataclass
+class RateLimit:
+    """A token bucket: `rate` per second, up to `burst` at once."""
+
+    rate: float
+    burst: int
+    tokens: float = 0.0
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = float(self.burst)
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class Connection:
+    """A client connected to a game: what it may see, what it has seen, and its outbox."""
+
+    def __init__(self, socket: WebSocket, protocol: str, queue_size: int, rate: RateLimit) -> None:
+        self.socket = socket
+        self.protocol = protocol
+        self.stage = Stage.GREETING
+        self.game = ""
+        self.role = Role("spectator")
+        self.seq = 0  # the newest event this client has been sent
+        self.rate = rate
+        self.outbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=queue_size)
+        self.dropped = False
+
+    def go_live(self, game: str, role: Role, seq: int) -> None:
+        if self.stage is not Stage.GREETING:
+            raise RuntimeError(f"a connection goes live once, not from {self.stage}")
+        self.game, self.role, self.seq, self.stage = game, role, seq, Stage.LIVE
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Queue a message; a client too slow to keep its queue from filling is dropped."""
+        if self.stage is Stage.CLOSED:
+            return
+        try:
+            self.outbox.put_nowait(message)
+        except asyncio.QueueFull:
+            self.dropped = True
+            self.close()
+
+    def close(self) -> None:
+        if self.stage is not Stage.CLOSED:
+            self.stage = Stage.CLOSED
+            with contextlib.suppress(asyncio.QueueFull):
+                self.outbox.put_nowait(None)
+
+    async def pump(self) -> None:
+        """Send queued messages until the connection closes."""
+        while True:
+            message = await self.outbox.get()
+            if message is None or (self.dropped and self.stage is Stage.CLOSED):
+                break
+            frame = wire.encode(self.protocol, message)
+            if isinstance(frame, bytes):
+                await self.socket.send_bytes(frame)
+            else:
+                await self.socket.send_text(frame)
+        if self.dropped:
+            await self.socket.close(code=1013, reason="too slow: the send queue filled up")

@@ -1,0 +1,64 @@
+"""The whole Redis key layout, in one place.
+
+Every key of one game carries the hash tag `{game-id}`, so a game's keys share a cluster slot
+and one transaction can touch them all. The few keys shared by all games (join codes,
+deadlines) are written on their own, never inside a game's transaction.
+"""
+
+from __future__ import annotations
+
+PREFIX = "na"
+
+
+def _game(game_id: str, part: str) -> str:
+    return f"{PREFIX}:{{{game_id}}}:{part}"
+
+
+def state(game_id: str) -> str:
+    """Hash: `version`, `seq` (last event number) and `state` (msgpack of the GameState)."""
+    return _game(game_id, "state")
+
+
+def meta(game_id: str) -> str:
+    """Hash: scenario, seed, clock, deadlines, created: what the game was made from."""
+    return _game(game_id, "meta")
+
+
+def events(game_id: str) -> str:
+    """Stream: one entry per event, its id `<seq>-0`; fields `event` (msgpack) and `audience`."""
+    return _game(game_id, "events")
+
+
+def actions(game_id: str) -> str:
+    """Stream: the action log, one entry per applied action: actor and action (msgpack)."""
+    return _game(game_id, "actions")
+
+
+def acks(game_id: str) -> str:
+    """Hash: a client's action id → the ack it was given, so a retry is answered, not re-applied."""
+    return _game(game_id, "acks")
+
+
+def tokens(game_id: str) -> str:
+    """Hash: SHA-256 of a token → the role it grants (facilitator, spectator, seat:<id>)."""
+    return _game(game_id, "tokens")
+
+
+def channel(game_id: str) -> str:
+    """Pub/sub channel: the number of the newest event, published after each write."""
+    return _game(game_id, "channel")
+
+
+def join_code(code: str) -> str:
+    """String: the game and seat a join code opens (`<game-id> <seat>`)."""
+    return f"{PREFIX}:code:{code}"
+
+
+def deadlines() -> str:
+    """Sorted set: `<game-id> <version>` scored by the deadline in Unix seconds."""
+    return f"{PREFIX}:deadlines"
+
+
+def lease(game_id: str) -> str:
+    """String with a short expiry: the worker closing this game's phase now."""
+    return _game(game_id, "lease")

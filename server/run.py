@@ -1,0 +1,41 @@
+"""`normarena serve`: start Redis if none is given, then the server on uvicorn."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import uvicorn
+
+from server.app import create_app
+from server.embedded_redis import EmbeddedRedis
+from server.settings import Settings
+
+
+def serve(settings: Settings) -> int:
+    """Run the server until interrupted; with no Redis address, on an embedded real Redis."""
+    embedded = None
+    if not settings.redis_url:
+        embedded = EmbeddedRedis().start()
+        settings = dataclasses.replace(settings, redis_url=embedded.url)
+        print(f"No Redis address given: started an embedded Redis server at {embedded.url}", file=sys.stderr)
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"Norm Arena is serving at {base}/  (websocket: ws://{settings.host}:{settings.port}/ws)", file=sys.stderr)
+    print(
+        f"Create a game:  curl -s -X POST {base}/api/games -d "
+        '\'{"scenario": "classroom-quick", "seed": 1, "clock": "classroom"}\'',
+        file=sys.stderr,
+    )
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            ws="websockets-sansio",
+            ws_max_size=settings.max_frame_bytes,
+            log_level="warning",
+        )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0

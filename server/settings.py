@@ -1,0 +1,30 @@
+"""The server's settings: one frozen record, built from the command line and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where to listen, which Redis to use, and the limits that protect a worker."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    redis_url: str = ""  # empty: start an embedded Redis server
+    max_frame_bytes: int = 64 * 1024
+    rate_per_second: float = 30.0
+    rate_burst: int = 60
+    send_queue: int = 256
+    deadline_poll_seconds: float = 0.25
+    lease_ms: int = 5000
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then the environment (REDIS_URL), then explicit overrides that are not None."""
+        values: dict[str, object] = {}
+        if os.environ.get("REDIS_URL"):
+            values["redis_url"] = os.environ["REDIS_URL"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
