@@ -32,7 +32,7 @@ def serve(settings: Settings) -> int:
             host=settings.host,
             port=settings.port,
             ws="websockets-sansio",
-            ws_max_size=settings.max_frame_bytes,
+            ws_max_size=settings.hard_frame_bytes,
             log_level="warning",
         )
     finally:

@@ -13,12 +13,17 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     redis_url: str = ""  # empty: start an embedded Redis server
-    max_frame_bytes: int = 64 * 1024
+    max_frame_bytes: int = 64 * 1024  # above this a frame gets a `frame_too_large` error...
     rate_per_second: float = 30.0
     rate_burst: int = 60
     send_queue: int = 256
     deadline_poll_seconds: float = 0.25
     lease_ms: int = 5000
+
+    @property
+    def hard_frame_bytes(self) -> int:
+        """...and above this the websocket layer closes the connection (1009, message too big)."""
+        return 4 * self.max_frame_bytes
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -43,7 +43,7 @@ async def running(settings: Settings) -> AsyncIterator[str]:
         host="127.0.0.1",
         port=settings.port,
         ws="websockets-sansio",
-        ws_max_size=settings.max_frame_bytes,
+        ws_max_size=settings.hard_frame_bytes,
         log_level="warning",
         lifespan="on",
     )
@@ -58,6 +58,7 @@ async def running(settings: Settings) -> AsyncIterator[str]:
         yield f"127.0.0.1:{settings.port}"
     finally:
         server.should_exit = True
+        server.force_exit = True  # clients a test left open must not hold the shutdown up
         await asyncio.wait_for(task, 10)
 
 

@@ -1,0 +1,141 @@
+"""The websocket protocol against a real server and Redis: resuming, retries, refusals, limits."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from server import wire
+from tests.server.client import Client, join, new_game
+
+
+async def seated(
+    address: str, seats: tuple[str, ...] = ("norway", "china"), protocol: str = wire.JSON
+) -> tuple[dict[str, Any], dict[str, Client], Client]:
+    """A started classroom game with clients in the given seats and the facilitator."""
+    created = await new_game(address, "classroom-quick", seed=5, clock="bots")
+    facilitator = await Client.connect(address, protocol)
+    await facilitator.hello(created["game"], created["facilitator_token"])
+    assert (await facilitator.act({"type": "start_game"}))["type"] == "ack"
+    clients = {}
+    for seat in seats:
+        joined = await join(address, created["join_codes"][seat])
+        client = await Client.connect(address, protocol)
+        await client.hello(created["game"], joined["token"])
+        client.token = joined["token"]  # type: ignore[attr-defined]
+        clients[seat] = client
+    return created, clients, facilitator
+
+
+def public_message(text: str) -> dict[str, Any]:
+    return {"type": "send_message", "to": "public", "text": text}
+
+
+async def test_a_resumed_client_gets_exactly_what_it_missed_then_live_events(server: str) -> None:
+    created, clients, _facilitator = await seated(server)
+    norway, china = clients["norway"], clients["china"]
+    await norway.act(public_message("first"))
+    await china.next_events()
+    seen = china.seq
+    await china.close()
+    for n in range(3):
+        assert (await norway.act(public_message(f"while away {n}")))["type"] == "ack"
+    back = await Client.connect(server, wire.MSGPACK)
+    welcome = await back.hello(created["game"], china.token, last_seq=seen)  # type: ignore[attr-defined]
+    missed = [e["seq"] for e in welcome["missed"]]
+    assert missed == list(range(seen + 1, welcome["seq"] + 1))
+    assert [e["detail"]["text"] for e in welcome["missed"] if e["kind"] == "message"] == [
+        f"while away {n}" for n in range(3)
+    ]
+    await norway.act(public_message("after"))
+    live = await back.next_events()
+    assert [e["seq"] for e in live["events"]] == [welcome["seq"] + 1]
+    assert live["events"][0]["detail"]["text"] == "after"
+
+
+async def test_a_retried_action_id_is_acknowledged_again_and_applied_once(server: str) -> None:
+    _, clients, _ = await seated(server)
+    norway = clients["norway"]
+    first = await norway.act(public_message("only once"), action_id="retry-1")
+    again = await norway.act(public_message("only once"), action_id="retry-1")
+    assert first["type"] == again["type"] == "ack"
+    assert (again["seq"], again["version"], again["repeated"]) == (first["seq"], first["version"], True)
+    view, _ = await norway.turn()
+    assert [m["text"] for m in view["messages"]].count("only once") == 1
+
+
+async def test_a_seat_cannot_use_the_facilitators_controls(server: str) -> None:
+    _, clients, _ = await seated(server)
+    for control in ({"type": "close_phase"}, {"type": "end_game"}, {"type": "start_game"}):
+        answer = await clients["norway"].act(control)
+        assert answer["type"] == "error" and answer["code"] == "not_facilitator"
+
+
+async def test_a_seat_token_opens_only_its_own_game(server: str) -> None:
+    created, clients, _ = await seated(server)
+    other = await new_game(server, "classroom-quick", seed=9)
+    stranger = await Client.connect(server, wire.JSON)
+    await stranger.send({"type": "hello", "game": other["game"], "token": clients["norway"].token, "last_seq": 0})  # type: ignore[attr-defined]
+    answer = await stranger.expect("error")
+    assert answer["code"] == "unauthorised"
+    await stranger.send({"type": "hello", "game": created["game"], "token": "guessed-token", "last_seq": 0})
+    assert (await stranger.expect("error"))["code"] == "unauthorised"
+
+
+async def test_private_messages_reach_only_their_reader(server: str) -> None:
+    _, clients, _facilitator = await seated(server, ("norway", "china", "msf"))
+    secret = "meet me in Oslo, do not tell Beijing"
+    await clients["norway"].act({"type": "send_message", "to": "msf", "text": secret})
+    received = await clients["msf"].next_events()
+    assert any(e["detail"].get("text") == secret for e in received["events"])
+    await clients["norway"].act(public_message("a public word"))
+    china = await clients["china"].next_events()
+    view, _ = await clients["china"].turn()
+    everything = json.dumps([china, view, clients["china"].events, clients["china"].inbox])
+    assert secret not in everything
+
+
+async def test_a_spectator_sees_and_cannot_act(server: str) -> None:
+    created, _, _ = await seated(server)
+    spectator = await Client.connect(server, wire.JSON)
+    welcome = await spectator.hello(created["game"], created["spectator_token"])
+    assert welcome["role"] == "spectator" and "you" not in welcome["view"]
+    answer = await spectator.act(public_message("let me in"))
+    assert answer["type"] == "error" and answer["code"] == "not_a_player"
+
+
+async def test_bad_frames_get_clear_errors_and_the_connection_survives(server: str) -> None:
+    _, clients, _ = await seated(server)
+    norway = clients["norway"]
+    await norway.send_raw("this is not json")
+    assert (await norway.expect("error"))["code"] == "malformed_message"
+    await norway.send_raw(b"\x93\x01\x02")  # binary frame on a JSON connection
+    assert (await norway.expect("error"))["code"] == "wrong_frame_type"
+    await norway.send({"type": "dance", "id": "d1"})
+    assert (await norway.expect("error", "d1"))["code"] == "unknown_message"
+    answer = await norway.act(
+        {"type": "submit_order", "order": {"type": "commission_study", "performer": "nupi", "funds": "lots"}}
+    )
+    assert answer["code"] == "malformed_action" and "action.order.funds" in answer["message"]
+    answer = await norway.act({"type": "end_orders"})
+    assert answer["code"] == "wrong_phase"
+    await norway.send_raw(json.dumps({"type": "ping", "id": "p", "pad": "x" * 70_000}))
+    assert (await norway.expect("error"))["code"] == "frame_too_large"
+    pong = await norway.request({"type": "ping"})
+    assert pong["type"] == "pong"
+
+
+async def test_http_refusals_carry_codes_and_sentences(server: str) -> None:
+    async with httpx.AsyncClient() as http:
+        bad = await http.post(f"http://{server}/api/games", json={"scenario": "atlantis"})
+        assert bad.status_code == 400 and bad.json()["error"] == "unknown_scenario"
+        bad = await http.post(f"http://{server}/api/games", content=b"[1, 2")
+        assert bad.status_code == 400 and bad.json()["error"] == "malformed_request"
+        missing = await http.post(f"http://{server}/api/join", json={"code": "ZZZZZZ"})
+        assert missing.status_code == 404 and missing.json()["error"] == "unknown_code"
+        assert (await http.get(f"http://{server}/healthz")).json() == {"status": "ok"}
+        assert (await http.get(f"http://{server}/readyz")).json() == {"status": "ready"}
+        listed = (await http.get(f"http://{server}/api/scenarios")).json()
+        assert {s["id"] for s in listed} >= {"classroom-quick", "integrated-missions"}
