@@ -46,6 +46,11 @@ EventKind = Literal[
     "scenario_event",
     "round_ended",
     "game_ended",
+    "game_paused",
+    "game_resumed",
+    "deadline_extended",
+    "seat_reissued",
+    "game_rolled_back",
 ]
 
 

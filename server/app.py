@@ -18,9 +18,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from game_rules import legal_actions, to_plain, view, visible_events
+from game_rules.actions import ClosePhase, EndGame, InjectEvent, StartGame
 from scenarios import list_scenarios, load_scenario
 from server import wire
 from server.connection import Connection, RateLimit, Stage
+from server.controls import Controls
 from server.hub import Hub, event_message
 from server.service import GameService, ServiceError
 from server.settings import Settings
@@ -212,6 +214,7 @@ async def _handle(connection: Connection, message: wire.ClientMessage, service: 
         if connection.stage is not Stage.GREETING:
             raise ServiceError("already_greeted", "This connection has already said hello.")
         role = await service.authenticate(message.game, message.token)
+        connection.token = message.token
         snapshot = await service.snapshot(message.game)
         scenario = load_scenario((await service.store.meta(message.game))["scenario"])
         missed = await service.store.events_since(message.game, message.last_seq)
@@ -250,5 +253,48 @@ async def _handle(connection: Connection, message: wire.ClientMessage, service: 
             }
         )
         return
+    # A token revoked since hello (a re-issued seat) acts no more.
+    await service.authenticate(connection.game, connection.token)
+    if isinstance(message, wire.Control):
+        connection.send({"type": "ack", "id": message.id, **await _control(service, connection, message)})
+        return
     ack = await service.act(connection.game, connection.role, message.action, message.id)
     connection.send({"type": "ack", "id": message.id, "seq": ack.seq, "version": ack.version, "repeated": ack.repeated})
+
+
+async def _control(service: GameService, connection: Connection, message: wire.Control) -> dict[str, Any]:
+    """Carry out a facilitator's control; what the ack adds (a new join code, a fork)."""
+    if not connection.role.is_facilitator:
+        raise ServiceError("not_facilitator", "Only the facilitator controls the game.")
+    game, controls = connection.game, Controls(service)
+    engine_commands: dict[str, Any] = {
+        "start": StartGame(),
+        "skip": ClosePhase(),
+        "end": EndGame(),
+        "inject": InjectEvent(card=message.card),
+    }
+    if message.command in engine_commands:
+        ack = await service.control(game, engine_commands[message.command], message.id)
+        return {"seq": ack.seq, "version": ack.version, "repeated": ack.repeated}
+    if message.command == "pause":
+        return {"seq": await controls.pause(game)}
+    if message.command == "resume":
+        return {"seq": await controls.resume(game)}
+    if message.command == "extend":
+        return {"seq": await controls.extend(game, message.seconds)}
+    if message.command == "reissue":
+        return {"seat": message.seat, "code": await controls.reissue(game, message.seat)}
+    if message.command in ("lock", "unlock"):
+        await controls.lock_codes(game, message.command == "lock")
+        return {"locked": message.command == "lock"}
+    if message.command == "rollback":
+        return {"seq": await controls.rollback(game, message.round)}
+    fork = await controls.fork(game, message.round)
+    return {
+        "fork": {
+            "game": fork.game_id,
+            "facilitator_token": fork.facilitator_token,
+            "spectator_token": fork.spectator_token,
+            "join_codes": fork.join_codes,
+        }
+    }

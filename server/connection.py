@@ -56,10 +56,12 @@ class Connection:
         self.stage = Stage.GREETING
         self.game = ""
         self.role = Role("spectator")
+        self.token = ""
         self.seq = 0  # the newest event this client has been sent
         self.rate = rate
         self.outbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=queue_size)
-        self.dropped = False
+        self.close_reason = ""
+        self.close_code = 0  # when set, the socket is closed with it once the outbox is sent
 
     def go_live(self, game: str, role: Role, seq: int) -> None:
         if self.stage is not Stage.GREETING:
@@ -73,25 +75,31 @@ class Connection:
         try:
             self.outbox.put_nowait(message)
         except asyncio.QueueFull:
-            self.dropped = True
-            self.close()
+            self.close(1013, "too slow: the send queue filled up")
 
-    def close(self) -> None:
+    def close(self, code: int = 0, reason: str = "") -> None:
+        """Stop sending; with a code, the server closes the socket after what is queued."""
         if self.stage is not Stage.CLOSED:
             self.stage = Stage.CLOSED
+            self.close_code, self.close_reason = code, reason
             with contextlib.suppress(asyncio.QueueFull):
+                self.outbox.put_nowait(None)
+            if code == 1013:
+                # The queue is full: drop what is in it, the client will resume from its number.
+                while not self.outbox.empty():
+                    self.outbox.get_nowait()
                 self.outbox.put_nowait(None)
 
     async def pump(self) -> None:
         """Send queued messages until the connection closes."""
         while True:
             message = await self.outbox.get()
-            if message is None or (self.dropped and self.stage is Stage.CLOSED):
+            if message is None:
                 break
             frame = wire.encode(self.protocol, message)
             if isinstance(frame, bytes):
                 await self.socket.send_bytes(frame)
             else:
                 await self.socket.send_text(frame)
-        if self.dropped:
-            await self.socket.close(code=1013, reason="too slow: the send queue filled up")
+        if self.close_code:
+            await self.socket.close(code=self.close_code, reason=self.close_reason)

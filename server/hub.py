@@ -19,6 +19,7 @@ from server.connection import Connection, Stage
 from server.store import GameStore
 
 CHANNEL_PREFIX = f"{keys.PREFIX}:{{"
+REVOKE = "revoke:"
 
 
 def event_message(seq: int, event: Any) -> dict[str, Any]:
@@ -84,8 +85,20 @@ class Hub:
                 continue
             channel = message["channel"].decode()
             game = channel[len(CHANNEL_PREFIX) : channel.index("}")]
-            if game in self.rooms:
+            payload = message["data"].decode() if isinstance(message["data"], bytes) else str(message["data"])
+            if payload.startswith(REVOKE):
+                self.revoke(game, payload[len(REVOKE) :])
+            elif game in self.rooms:
                 await self.deliver(game)
+
+    def revoke(self, game: str, role: str) -> None:
+        """Disconnect every connection of a role whose tokens were dropped."""
+        for connection in list(self.rooms.get(game, ())):
+            if connection.role.name == role:
+                connection.send(
+                    {"type": "error", "id": "", "code": "revoked", "message": "The facilitator re-issued this seat."}
+                )
+                connection.close(1008, "seat re-issued")
 
     async def deliver(self, game: str) -> None:
         """Send every connection of a game what it has not seen yet, in order."""

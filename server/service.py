@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from game_rules import FACILITATOR, Action, Applied, GameState, Rejected, apply, new_game
+from game_rules import FACILITATOR, Action, Applied, GameState, Rejected, Scenario, apply, new_game
 from game_rules.actions import ClosePhase, EndGame, FacilitatorAction, InjectEvent, StartGame
 from scenarios import ScenarioError, list_scenarios, load_scenario
 from server import keys
@@ -88,6 +88,7 @@ class GameService:
             "clock": clock,
             "durations": ",".join(f"{k}={v}" for k, v in phases.items()),
             "created": f"{self.clock():.3f}",
+            **{f"code:{seat}": code for seat, code in codes.items()},
         }
         tokens = {token_hash(facilitator): FACILITATOR_ROLE, token_hash(spectator): SPECTATOR_ROLE}
         await self.store.create(
@@ -132,11 +133,13 @@ class GameService:
         if role.seat is not None and isinstance(action, StartGame | ClosePhase | InjectEvent | EndGame):
             raise ServiceError("not_facilitator", "Only the facilitator controls the game.")
         actor = role.seat or FACILITATOR
+        if role.seat is not None and (await self.store.meta(game_id)).get("paused") == "1":
+            raise ServiceError("paused", "The facilitator has paused the game; wait for it to resume.")
         if client_action:
             done = await self.store.acked(game_id, actor, client_action)
             if done is not None:
                 return Ack(seq=done["seq"], version=done["version"], repeated=True)
-        scenario = await self._scenario(game_id)
+        scenario = await self.scenario_of(game_id)
         for _ in range(COMMIT_RETRIES):
             snapshot = await self.snapshot(game_id)
             result = apply(scenario, snapshot.state, actor, action)
@@ -145,14 +148,15 @@ class GameService:
             assert isinstance(result, Applied)
             seq = await self.store.commit(game_id, snapshot, result.state, actor, action, result.events, client_action)
             if seq is not None:
-                await self._after_commit(game_id, snapshot.state, result.state)
+                await self.after_change(game_id, snapshot.state, result.state)
                 return Ack(seq=seq, version=result.state.version)
         raise ServiceError("busy", "The game is very busy; try again.")
 
     async def control(self, game_id: str, command: FacilitatorAction, client_action: str = "") -> Ack:
         return await self.act(game_id, Role(FACILITATOR_ROLE), command, client_action)
 
-    async def _scenario(self, game_id: str) -> Any:
+    async def scenario_of(self, game_id: str) -> Scenario:
+        """The scenario a game was made from."""
         meta = await self.store.meta(game_id)
         if not meta:
             raise ServiceError("unknown_game", f"There is no game {game_id!r}.")
@@ -160,7 +164,7 @@ class GameService:
 
     # --- deadlines ----------------------------------------------------------------------
 
-    async def _after_commit(self, game_id: str, before: GameState, after: GameState) -> None:
+    async def after_change(self, game_id: str, before: GameState, after: GameState) -> None:
         """A new phase gets its deadline; an ended game loses it."""
         if (before.round, before.phase) == (after.round, after.phase):
             return
@@ -169,7 +173,7 @@ class GameService:
         if meta.get("deadline"):
             await redis.zrem(keys.deadlines(), meta["deadline"])
             await redis.hdel(keys.meta(game_id), "deadline")
-        durations = _durations(meta)
+        durations = durations_of(meta)
         if after.phase in durations:
             member = f"{game_id}|{after.round}|{after.phase}"
             await redis.hset(keys.meta(game_id), "deadline", member)
@@ -197,7 +201,8 @@ class GameService:
         return closed
 
 
-def _durations(meta: dict[str, str]) -> dict[str, float]:
+def durations_of(meta: dict[str, str]) -> dict[str, float]:
+    """The clock's phase lengths in seconds, as stored in a game's meta."""
     out: dict[str, float] = {}
     for part in filter(None, meta.get("durations", "").split(",")):
         name, _, value = part.partition("=")

@@ -152,6 +152,68 @@ class GameStore:
         await self.redis.publish(keys.channel(game_id), last)
         return last
 
+    async def rewrite(
+        self,
+        game_id: str,
+        expected: Snapshot,
+        state: GameState,
+        log: list[tuple[str, Action]],
+        events: tuple[Event, ...],
+    ) -> int | None:
+        """Replace the game's state and action log (a rollback), appending `events`; retried
+        acks are forgotten, since the actions they answered are undone. None on a race."""
+        key = keys.state(game_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            try:
+                await pipe.watch(key)
+                version = await pipe.hget(key, "version")
+                if version is None or int(version) != expected.version:
+                    return None
+                pipe.multi()
+                last = expected.seq + len(events)
+                pipe.hset(key, mapping={"version": state.version, "seq": last, "state": pack(state)})
+                pipe.delete(keys.actions(game_id), keys.acks(game_id))
+                for actor, action in log:
+                    pipe.xadd(keys.actions(game_id), {"actor": actor, "action": pack(action), "seq": 0})
+                for offset, event in enumerate(events, start=1):
+                    pipe.xadd(keys.events(game_id), _event_fields(event), id=f"{expected.seq + offset}-0")
+                await pipe.execute()
+            except WatchError:
+                return None
+        self._cache[game_id] = Snapshot(state=state, version=state.version, seq=last)
+        await self.redis.publish(keys.channel(game_id), last)
+        return last
+
+    async def announce(self, game_id: str, event: Event) -> int:
+        """Append one event that changes no state (a pause, say) and tell the game's listeners."""
+        key = keys.state(game_id)
+        while True:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(key)
+                    seq = int(await pipe.hget(key, "seq") or 0) + 1
+                    pipe.multi()
+                    pipe.hset(key, "seq", seq)
+                    pipe.xadd(keys.events(game_id), _event_fields(event), id=f"{seq}-0")
+                    await pipe.execute()
+                except WatchError:
+                    continue
+            cached = self._cache.get(game_id)
+            if cached is not None and cached.seq == seq - 1:
+                self._cache[game_id] = Snapshot(state=cached.state, version=cached.version, seq=seq)
+            else:
+                self._cache.pop(game_id, None)
+            await self.redis.publish(keys.channel(game_id), seq)
+            return seq
+
+    async def copy_actions(self, game_id: str, log: list[tuple[str, Action]]) -> None:
+        """Write an action log for a new game (a fork)."""
+        for actor, action in log:
+            await self.redis.xadd(keys.actions(game_id), {"actor": actor, "action": pack(action), "seq": 0})
+
+    async def set_meta(self, game_id: str, **fields: str) -> None:
+        await self.redis.hset(keys.meta(game_id), mapping=fields)
+
     async def acked(self, game_id: str, actor: str, client_action: str) -> dict[str, int] | None:
         """The ack already given to this client action id, if it was applied before."""
         raw = await self.redis.hget(keys.acks(game_id), f"{actor}|{client_action}")
@@ -170,6 +232,13 @@ class GameStore:
         """Every applied action, as (actor, action in wire form)."""
         entries = await self.redis.xrange(keys.actions(game_id))
         return [(fields[b"actor"].decode(), unpack(fields[b"action"])) for _, fields in entries]
+
+
+def replace_version(state: GameState, version: int) -> GameState:
+    """A copy of a state with another version number (a rollback moves versions forward)."""
+    copy = state.clone()
+    copy.version = version
+    return copy
 
 
 def _event_fields(event: Event) -> dict[str, Any]:

@@ -55,7 +55,35 @@ class Ask:
     id: str
 
 
-ClientMessage = Hello | Act | Ping | Ask
+CONTROLS = (
+    "start",
+    "skip",
+    "end",
+    "inject",
+    "pause",
+    "resume",
+    "extend",
+    "reissue",
+    "lock",
+    "unlock",
+    "rollback",
+    "fork",
+)
+
+
+@dataclass(frozen=True)
+class Control:
+    """A facilitator's control: `command` and its argument (a card, seconds, a seat or a round)."""
+
+    id: str
+    command: str
+    card: str = ""
+    seconds: float = 0.0
+    seat: str = ""
+    round: int = 0
+
+
+ClientMessage = Hello | Act | Ping | Ask | Control
 
 
 def encode(protocol: str, message: dict[str, Any]) -> bytes | str:
@@ -110,4 +138,22 @@ def parse(message: dict[str, Any]) -> ClientMessage:
         return Ping(id=_text(message, "id", 100))
     if kind == "ask":
         return Ask(id=_text(message, "id", 100))
-    raise WireError("unknown_message", f"Unknown message type {kind!r}: send hello, act, ask or ping.")
+    if kind == "control":
+        command = message.get("command")
+        if command not in CONTROLS:
+            raise WireError("unknown_control", f"'command' is one of {', '.join(CONTROLS)}.")
+        seconds = message.get("seconds", 0.0)
+        number = message.get("round", 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise WireError("malformed_message", "'seconds' must be a number.")
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise WireError("malformed_message", "'round' must be a whole number.")
+        return Control(
+            id=_text(message, "id", 100),
+            command=command,
+            card=_text(message, "card"),
+            seconds=float(seconds),
+            seat=_text(message, "seat"),
+            round=number,
+        )
+    raise WireError("unknown_message", f"Unknown message type {kind!r}: send hello, act, ask, control or ping.")
