@@ -23,7 +23,9 @@ from scenarios import list_scenarios, load_scenario
 from server import wire
 from server.connection import Connection, RateLimit, Stage
 from server.controls import Controls
+from server.export import export_game, participation_csv
 from server.hub import Hub, event_message
+from server.metrics import CONTENT_TYPE, Metrics
 from server.service import GameService, ServiceError
 from server.settings import Settings
 from server.store import GameStore
@@ -42,6 +44,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.settings = settings
         app.state.service = GameService(store)
         app.state.hub = Hub(store)
+        app.state.metrics = Metrics()
         await app.state.hub.start()
         deadlines = asyncio.create_task(_deadline_loop(app.state.service, settings))
         try:
@@ -59,6 +62,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/scenarios", scenarios),
         Route("/api/games", create_game, methods=["POST"]),
         Route("/api/join", join, methods=["POST"]),
+        Route("/api/games/{game}/export", export, methods=["GET"]),
+        Route("/metrics", metrics_endpoint),
         WebSocketRoute("/ws", websocket_endpoint),
         Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
     ]
@@ -150,6 +155,34 @@ async def join(request: Request) -> Response:
     return JSONResponse({"game": game, "seat": seat, "token": token})
 
 
+async def export(request: Request) -> Response:
+    """The game's export, for the facilitator's token only (Authorization: Bearer TOKEN)."""
+    service: GameService = request.app.state.service
+    game = request.path_params["game"]
+    token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    try:
+        if not await service.store.exists(game):
+            raise ServiceError("unknown_game", f"There is no game {game!r}.")
+        role = await service.authenticate(game, token)
+        if not role.is_facilitator:
+            raise ServiceError("not_facilitator", "Only the facilitator's token exports a game.")
+    except ServiceError as error:
+        status = {"unknown_game": 404, "unauthorised": 401}.get(error.code, 403)
+        return _error(error.code, error.message, status)
+    exported = await export_game(service.store, game)
+    if request.query_params.get("format") == "csv":
+        return Response(participation_csv(exported), media_type="text/csv; charset=utf-8")
+    return JSONResponse(exported)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    counters: Metrics = request.app.state.metrics
+    counters.connections.set(hub.connections)
+    counters.games.set(len(hub.rooms))
+    return Response(counters.render(), media_type=CONTENT_TYPE)
+
+
 async def websocket_endpoint(socket: WebSocket) -> None:
     requested = socket.scope.get("subprotocols") or []
     protocol = next((p for p in requested if p in wire.SUBPROTOCOLS), wire.MSGPACK)
@@ -182,6 +215,7 @@ async def _receive(socket: WebSocket, settings: Settings) -> bytes | str:
 
 
 async def _serve(connection: Connection, service: GameService, hub: Hub, settings: Settings) -> None:
+    counters: Metrics = connection.socket.app.state.metrics
     while connection.stage is not Stage.CLOSED:
         timeout = HELLO_TIMEOUT if connection.stage is Stage.GREETING else None
         try:
@@ -199,10 +233,12 @@ async def _serve(connection: Connection, service: GameService, hub: Hub, setting
             if not connection.rate.allow():
                 raise wire.WireError("rate_limited", "Too many messages: slow down and send this again.")
             message = wire.parse(decoded)
-            await _handle(connection, message, service, hub)
-        except wire.WireError as error:
-            connection.send({"type": "error", "id": request_id, "code": error.code, "message": error.message})
-        except ServiceError as error:
+            kind = type(message).__name__.lower()
+            with counters.latency.labels(kind).time():
+                await _handle(connection, message, service, hub)
+            counters.requests.labels(kind).inc()
+        except (wire.WireError, ServiceError) as error:
+            counters.errors.labels(error.code).inc()
             connection.send({"type": "error", "id": request_id, "code": error.code, "message": error.message})
 
 

@@ -1,0 +1,88 @@
+"""A game's export for the facilitator: what it was made from, its action log, every event,
+the scores, and a participation report per seat (as JSON, or the report as CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from typing import Any
+
+from game_rules import epilogue, legitimacy, scores, to_plain
+from scenarios import load_scenario
+from server.store import GameStore
+
+REPORT_COLUMNS = (
+    "seat",
+    "name",
+    "kind",
+    "score",
+    "credibility",
+    "messages_sent",
+    "actions",
+    "orders",
+    "offers_made",
+    "offers_accepted",
+    "pledges_broken",
+)
+
+
+async def export_game(store: GameStore, game_id: str) -> dict[str, Any]:
+    """Everything about a game, hidden things included: for the facilitator's debrief."""
+    meta = await store.meta(game_id)
+    scenario = load_scenario(meta["scenario"])
+    snapshot = await store.load(game_id)
+    assert snapshot is not None
+    state = snapshot.state
+    log = await store.action_log(game_id)
+    events = await store.events_since(game_id, 0)
+    actions = Counter(actor for actor, _ in log)
+    orders = Counter(actor for actor, action in log if action.get("type") == "submit_order")
+    offers_made = Counter(o.sender for o in state.offers.values())
+    accepted = Counter(o.recipient for o in state.offers.values() if o.status == "accepted")
+    broken = Counter(p.pledger for p in state.pledges if p.status == "broken")
+    cards = scores(scenario, state)
+    report = [
+        {
+            "seat": seat.id,
+            "name": seat.name,
+            "kind": seat.kind,
+            "score": cards[seat.id].score,
+            "credibility": state.seats[seat.id].credibility,
+            "messages_sent": sum(state.message_counts.get(seat.id, {}).values()),
+            "actions": actions[seat.id],
+            "orders": orders[seat.id],
+            "offers_made": offers_made[seat.id],
+            "offers_accepted": accepted[seat.id],
+            "pledges_broken": broken[seat.id],
+        }
+        for seat in scenario.seats
+    ]
+    ending = epilogue(scenario, state)
+    return {
+        "game": game_id,
+        "scenario": meta["scenario"],
+        "seed": int(meta["seed"]),
+        "clock": meta.get("clock", ""),
+        "forked_from": meta.get("forked_from", ""),
+        "round": state.round,
+        "phase": state.phase,
+        "outcome": state.outcome,
+        "actions": [{"actor": actor, "action": action} for actor, action in log],
+        "events": [{"seq": s.seq, **to_plain(s.event)} for s in events],
+        "scores": {k: to_plain(v) for k, v in cards.items()},
+        "legitimacy": round(legitimacy(scenario, state), 3),
+        "epilogue": to_plain(ending) if ending else None,
+        "history": to_plain(state.history),
+        "message_counts": state.message_counts,
+        "participation": report,
+    }
+
+
+def participation_csv(exported: dict[str, Any]) -> str:
+    """The participation report, one row per seat."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(exported["participation"])
+    return out.getvalue()

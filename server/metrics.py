@@ -1,0 +1,35 @@
+"""Prometheus metrics of one worker: connections, games, requests, errors, latency.
+
+Each application has its own registry (two apps in one process are two workers); a scraper
+sums the workers."""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+
+class Metrics:
+    """The counters one worker keeps."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.connections = Gauge("normarena_connections", "Open websocket connections.", registry=self.registry)
+        self.games = Gauge("normarena_games_connected", "Games with a connection here.", registry=self.registry)
+        self.requests = Counter(
+            "normarena_requests", "Websocket requests answered, by type.", ["type"], registry=self.registry
+        )
+        self.errors = Counter("normarena_errors", "Errors sent to clients, by code.", ["code"], registry=self.registry)
+        self.latency = Histogram(
+            "normarena_request_seconds",
+            "Time from a request's arrival to its answer being queued, by type.",
+            ["type"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def render(self) -> bytes:
+        """The metrics in Prometheus' text format."""
+        return generate_latest(self.registry)

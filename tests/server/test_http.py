@@ -1,0 +1,70 @@
+"""HTTP: the export (facilitator only, JSON and CSV) and the metrics."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+
+from server import wire
+from tests.server.client import Client, join, new_game
+
+
+async def test_the_export_holds_the_log_events_scores_and_participation(server: str) -> None:
+    created = await new_game(server, "classroom-quick", seed=8)
+    facilitator = await Client.connect(server, wire.JSON)
+    await facilitator.hello(created["game"], created["facilitator_token"])
+    await facilitator.act({"type": "start_game"})
+    joined = await join(server, created["join_codes"]["norway"])
+    norway = await Client.connect(server, wire.JSON)
+    await norway.hello(created["game"], joined["token"])
+    await norway.act({"type": "send_message", "to": "msf", "text": "a word in private"})
+    url = f"http://{server}/api/games/{created['game']}/export"
+    async with httpx.AsyncClient() as http:
+        exported = (await http.get(url, headers={"Authorization": f"Bearer {created['facilitator_token']}"})).json()
+        as_csv = await http.get(
+            url + "?format=csv", headers={"Authorization": f"Bearer {created['facilitator_token']}"}
+        )
+        as_seat = await http.get(url, headers={"Authorization": f"Bearer {joined['token']}"})
+        anonymous = await http.get(url)
+        missing = await http.get(f"http://{server}/api/games/nope/export")
+    assert (exported["scenario"], exported["seed"]) == ("classroom-quick", 8)
+    assert [a["actor"] for a in exported["actions"]] == ["facilitator", "norway"]
+    assert [e["seq"] for e in exported["events"]] == list(range(1, len(exported["events"]) + 1))
+    assert any(e.get("detail", {}).get("text") == "a word in private" for e in exported["events"])
+    report = {row["seat"]: row for row in exported["participation"]}
+    assert report["norway"]["messages_sent"] == 1 and report["china"]["messages_sent"] == 0
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert [r["seat"] for r in rows] == ["norway", "china", "south_africa", "dpko", "msf", "nupi"]
+    assert as_seat.status_code == 403 and as_seat.json()["error"] == "not_facilitator"
+    assert anonymous.status_code == 401
+    assert missing.status_code == 404
+
+
+async def test_metrics_count_connections_requests_and_errors(server: str) -> None:
+    created = await new_game(server)
+    client = await Client.connect(server, wire.JSON)
+    await client.hello(created["game"], created["spectator_token"])
+    await client.request({"type": "ping"})
+    await client.act({"type": "end_negotiation"})  # a spectator cannot act: an error
+    async with httpx.AsyncClient() as http:
+        text = (await http.get(f"http://{server}/metrics")).text
+    assert "normarena_connections 1.0" in text
+    assert 'normarena_requests_total{type="ping"} 1.0' in text
+    assert 'normarena_errors_total{code="not_a_player"}' in text
+    assert "normarena_request_seconds_bucket" in text
+
+
+async def test_http_refusals_carry_codes_and_sentences(server: str) -> None:
+    async with httpx.AsyncClient() as http:
+        bad = await http.post(f"http://{server}/api/games", json={"scenario": "atlantis"})
+        assert bad.status_code == 400 and bad.json()["error"] == "unknown_scenario"
+        bad = await http.post(f"http://{server}/api/games", content=b"[1, 2")
+        assert bad.status_code == 400 and bad.json()["error"] == "malformed_request"
+        missing = await http.post(f"http://{server}/api/join", json={"code": "ZZZZZZ"})
+        assert missing.status_code == 404 and missing.json()["error"] == "unknown_code"
+        assert (await http.get(f"http://{server}/healthz")).json() == {"status": "ok"}
+        assert (await http.get(f"http://{server}/readyz")).json() == {"status": "ready"}
+        listed = (await http.get(f"http://{server}/api/scenarios")).json()
+        assert {s["id"] for s in listed} >= {"classroom-quick", "integrated-missions"}
