@@ -18,14 +18,28 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from game_rules import legal_actions, to_plain, view, visible_events
-from game_rules.actions import ClosePhase, EndGame, InjectEvent, StartGame
+from game_rules.actions import ClosePhase, EndGame, FacilitatorAction, InjectEvent, StartGame
 from scenarios import list_scenarios, load_scenario
 from server import wire
 from server.connection import Connection, RateLimit, Stage
 from server.controls import Controls
 from server.export import export_game, participation_csv
-from server.hub import Hub, event_message
+from server.hub import Hub, event_record
 from server.metrics import CONTENT_TYPE, Metrics
+from server.protocol import (
+    Ack,
+    Ask,
+    ClientMessage,
+    Control,
+    Error,
+    Fork,
+    Hello,
+    LegalEntry,
+    Ping,
+    Pong,
+    Turn,
+    Welcome,
+)
 from server.service import GameService, ServiceError
 from server.settings import Settings
 from server.store import GameStore
@@ -221,7 +235,7 @@ async def _serve(connection: Connection, service: GameService, hub: Hub, setting
         try:
             frame = await asyncio.wait_for(_receive(connection.socket, settings), timeout)
         except TimeoutError:
-            connection.send({"type": "error", "id": "", "code": "hello_timeout", "message": "Say hello first."})
+            connection.send(Error(id="", code="hello_timeout", message="Say hello first: no hello came in time."))
             connection.close()
             return
         request_id = ""
@@ -239,98 +253,93 @@ async def _serve(connection: Connection, service: GameService, hub: Hub, setting
             counters.requests.labels(kind).inc()
         except (wire.WireError, ServiceError) as error:
             counters.errors.labels(error.code).inc()
-            connection.send({"type": "error", "id": request_id, "code": error.code, "message": error.message})
+            connection.send(Error(id=request_id, code=error.code, message=error.message))
 
 
-async def _handle(connection: Connection, message: wire.ClientMessage, service: GameService, hub: Hub) -> None:
-    if isinstance(message, wire.Ping):
-        connection.send({"type": "pong", "id": message.id})
+async def _handle(connection: Connection, message: ClientMessage, service: GameService, hub: Hub) -> None:
+    if isinstance(message, Ping):
+        connection.send(Pong(id=message.id))
         return
-    if isinstance(message, wire.Hello):
-        if connection.stage is not Stage.GREETING:
-            raise ServiceError("already_greeted", "This connection has already said hello.")
-        role = await service.authenticate(message.game, message.token)
-        connection.token = message.token
-        snapshot = await service.snapshot(message.game)
-        scenario = load_scenario((await service.store.meta(message.game))["scenario"])
-        missed = await service.store.events_since(message.game, message.last_seq)
-        shown = set(map(id, visible_events([s.event for s in missed], role.viewer)))
-        connection.send(
-            {
-                "type": "welcome",
-                "game": message.game,
-                "role": role.name,
-                "seat": role.seat,
-                "seq": snapshot.seq,
-                "view": view(scenario, snapshot.state, role.viewer),
-                "missed": [
-                    event_message(s.seq, s.event) for s in missed if id(s.event) in shown and s.seq <= snapshot.seq
-                ],
-            }
-        )
-        connection.go_live(message.game, role, snapshot.seq)
-        await hub.enter(connection)
+    if isinstance(message, Hello):
+        await _hello(connection, message, service, hub)
         return
     if connection.stage is not Stage.LIVE:
         raise ServiceError("hello_first", "Say hello with a token before anything else.")
-    if isinstance(message, wire.Ask):
+    if isinstance(message, Ask):
         snapshot = await service.snapshot(connection.game)
-        scenario = load_scenario((await service.store.meta(connection.game))["scenario"])
+        scenario = await service.scenario_of(connection.game)
         seat = connection.role.seat
         legal = legal_actions(scenario, snapshot.state, seat) if seat else []
         connection.send(
-            {
-                "type": "turn",
-                "id": message.id,
-                "version": snapshot.version,
-                "seq": snapshot.seq,
-                "view": view(scenario, snapshot.state, connection.role.viewer),
-                "legal": [{"action": to_plain(item.action), "cost": to_plain(item.cost)} for item in legal],
-            }
+            Turn(
+                id=message.id,
+                version=snapshot.version,
+                seq=snapshot.seq,
+                view=view(scenario, snapshot.state, connection.role.viewer),
+                legal=[LegalEntry(action=to_plain(item.action), cost=to_plain(item.cost)) for item in legal],
+            )
         )
         return
     # A token revoked since hello (a re-issued seat) acts no more.
     await service.authenticate(connection.game, connection.token)
-    if isinstance(message, wire.Control):
-        connection.send({"type": "ack", "id": message.id, **await _control(service, connection, message)})
+    if isinstance(message, Control):
+        connection.send(await _control(service, connection, message))
         return
     ack = await service.act(connection.game, connection.role, message.action, message.id)
-    connection.send({"type": "ack", "id": message.id, "seq": ack.seq, "version": ack.version, "repeated": ack.repeated})
+    connection.send(Ack(id=message.id, seq=ack.seq, version=ack.version, repeated=ack.repeated))
 
 
-async def _control(service: GameService, connection: Connection, message: wire.Control) -> dict[str, Any]:
-    """Carry out a facilitator's control; what the ack adds (a new join code, a fork)."""
+async def _hello(connection: Connection, message: Hello, service: GameService, hub: Hub) -> None:
+    """Authenticate, send the view and whatever was missed since `last_seq`, then go live."""
+    if connection.stage is not Stage.GREETING:
+        raise ServiceError("already_greeted", "This connection has already said hello.")
+    role = await service.authenticate(message.game, message.token)
+    connection.token = message.token
+    snapshot = await service.snapshot(message.game)
+    scenario = await service.scenario_of(message.game)
+    missed = [s for s in await service.store.events_since(message.game, message.last_seq) if s.seq <= snapshot.seq]
+    shown = set(map(id, visible_events([s.event for s in missed], role.viewer)))
+    connection.send(
+        Welcome(
+            game=message.game,
+            role=role.name,
+            seat=role.seat,
+            seq=snapshot.seq,
+            view=view(scenario, snapshot.state, role.viewer),
+            missed=[event_record(s.seq, s.event) for s in missed if id(s.event) in shown],
+        )
+    )
+    connection.go_live(message.game, role, snapshot.seq)
+    await hub.enter(connection)
+
+
+async def _control(service: GameService, connection: Connection, message: Control) -> Ack:
+    """Carry out a facilitator's control and say what it made."""
     if not connection.role.is_facilitator:
         raise ServiceError("not_facilitator", "Only the facilitator controls the game.")
-    game, controls = connection.game, Controls(service)
-    engine_commands: dict[str, Any] = {
+    game, controls, request = connection.game, Controls(service), message.id
+    engine_commands: dict[str, FacilitatorAction] = {
         "start": StartGame(),
         "skip": ClosePhase(),
         "end": EndGame(),
         "inject": InjectEvent(card=message.card),
     }
     if message.command in engine_commands:
-        ack = await service.control(game, engine_commands[message.command], message.id)
-        return {"seq": ack.seq, "version": ack.version, "repeated": ack.repeated}
+        done = await service.control(game, engine_commands[message.command], request)
+        return Ack(id=request, seq=done.seq, version=done.version, repeated=done.repeated)
     if message.command == "pause":
-        return {"seq": await controls.pause(game)}
+        return Ack(id=request, seq=await controls.pause(game))
     if message.command == "resume":
-        return {"seq": await controls.resume(game)}
+        return Ack(id=request, seq=await controls.resume(game))
     if message.command == "extend":
-        return {"seq": await controls.extend(game, message.seconds)}
+        return Ack(id=request, seq=await controls.extend(game, message.seconds))
     if message.command == "reissue":
-        return {"seat": message.seat, "code": await controls.reissue(game, message.seat)}
+        return Ack(id=request, join_code=await controls.reissue(game, message.seat))
     if message.command in ("lock", "unlock"):
         await controls.lock_codes(game, message.command == "lock")
-        return {"locked": message.command == "lock"}
+        return Ack(id=request, locked=message.command == "lock")
     if message.command == "rollback":
-        return {"seq": await controls.rollback(game, message.round)}
-    fork = await controls.fork(game, message.round)
-    return {
-        "fork": {
-            "game": fork.game_id,
-            "facilitator_token": fork.facilitator_token,
-            "spectator_token": fork.spectator_token,
-            "join_codes": fork.join_codes,
-        }
-    }
+        return Ack(id=request, seq=await controls.rollback(game, message.round))
+    made = await controls.fork(game, message.round)
+    fork = Fork(made.game_id, made.facilitator_token, made.spectator_token, made.join_codes)
+    return Ack(id=request, fork=fork)

@@ -11,12 +11,12 @@ import contextlib
 import enum
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from starlette.websockets import WebSocket
 
 from server import wire
 from server.auth import Role
+from server.protocol import ServerMessage
 
 
 class Stage(enum.Enum):
@@ -59,7 +59,7 @@ class Connection:
         self.token = ""
         self.seq = 0  # the newest event this client has been sent
         self.rate = rate
-        self.outbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=queue_size)
+        self.outbox: asyncio.Queue[ServerMessage | None] = asyncio.Queue(maxsize=queue_size)
         self.close_reason = ""
         self.close_code = 0  # when set, the socket is closed with it once the outbox is sent
 
@@ -68,7 +68,7 @@ class Connection:
             raise RuntimeError(f"a connection goes live once, not from {self.stage}")
         self.game, self.role, self.seq, self.stage = game, role, seq, Stage.LIVE
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: ServerMessage) -> None:
         """Queue a message; a client too slow to keep its queue from filling is dropped."""
         if self.stage is Stage.CLOSED:
             return

@@ -20,7 +20,7 @@ from server.store import replace_version
 
 
 @dataclass(frozen=True)
-class Fork:
+class ForkedGame:
     game_id: str
     facilitator_token: str
     spectator_token: str
@@ -146,7 +146,7 @@ class Controls:
         await self.service.after_change(game_id, current.state, state)
         return seq
 
-    async def fork(self, game_id: str, round_number: int) -> Fork:
+    async def fork(self, game_id: str, round_number: int) -> ForkedGame:
         """A new game starting where this one stood at the start of a round, with its own tokens."""
         meta = await self.store.meta(game_id)
         state, log = await self._rebuild(game_id, round_number)
@@ -163,7 +163,7 @@ class Controls:
         await self.store.create(fork_id, state, fork_meta, tokens, {c: f"{fork_id} {s}" for s, c in codes.items()})
         await self.store.copy_actions(fork_id, log)
         await self.service.after_change(fork_id, new_game(scenario, int(meta["seed"])), state)
-        return Fork(fork_id, facilitator, spectator, codes)
+        return ForkedGame(fork_id, facilitator, spectator, codes)
 
     async def _announce(self, game_id: str, kind: str, text: str, **detail: Any) -> int:
         """Tell everyone in the game's event stream; the state and the action log stay as they are."""

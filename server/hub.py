@@ -12,26 +12,22 @@ import asyncio
 import contextlib
 from typing import Any
 
-from game_rules import view, visible_events
+from game_rules import Event, view, visible_events
 from scenarios import load_scenario
 from server import keys
 from server.connection import Connection, Stage
+from server.protocol import Error, EventRecord, Events
 from server.store import GameStore
 
 CHANNEL_PREFIX = f"{keys.PREFIX}:{{"
 REVOKE = "revoke:"
 
 
-def event_message(seq: int, event: Any) -> dict[str, Any]:
-    """An event as the wire carries it: its number first."""
-    return {
-        "seq": seq,
-        "kind": event.kind,
-        "round": event.round,
-        "text": event.text,
-        "audience": list(event.audience),
-        "detail": event.detail,
-    }
+def event_record(seq: int, event: Event) -> EventRecord:
+    """An event as the wire carries it, with its number."""
+    return EventRecord(
+        seq=seq, kind=event.kind, round=event.round, text=event.text, audience=list(event.audience), detail=event.detail
+    )
 
 
 class Hub:
@@ -95,9 +91,7 @@ class Hub:
         """Disconnect every connection of a role whose tokens were dropped."""
         for connection in list(self.rooms.get(game, ())):
             if connection.role.name == role:
-                connection.send(
-                    {"type": "error", "id": "", "code": "revoked", "message": "The facilitator re-issued this seat."}
-                )
+                connection.send(Error(id="", code="revoked", message="The facilitator re-issued this seat."))
                 connection.close(1008, "seat re-issued")
 
     async def deliver(self, game: str) -> None:
@@ -124,10 +118,9 @@ class Hub:
                 if not shown:
                     continue  # nothing this viewer may see happened
                 connection.send(
-                    {
-                        "type": "events",
-                        "seq": connection.seq,
-                        "events": [event_message(s.seq, s.event) for s in fresh if id(s.event) in shown],
-                        "view": view(scenario, snapshot.state, viewer),
-                    }
+                    Events(
+                        seq=connection.seq,
+                        events=[event_record(s.seq, s.event) for s in fresh if id(s.event) in shown],
+                        view=view(scenario, snapshot.state, viewer),
+                    )
                 )

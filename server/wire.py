@@ -1,24 +1,25 @@
-"""The websocket's two encodings and its message shapes.
+"""The websocket's two encodings, and parsing client frames into protocol messages.
 
 `normarena.v1.msgpack` carries msgpack maps in binary frames (the default, for bots);
 `normarena.v1.json` carries JSON objects in text frames (for a person at a terminal). Every
-message is a map with a `type`. The engine's actions travel inside `act` in the engine's own
-wire form (`game_rules.to_plain`).
+message is a map with a `type`; the shapes are the classes of `server.protocol`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import msgpack
 
-from game_rules import Action, DecodeError, decode_action
+from game_rules import DecodeError, from_plain, to_plain
+from server.protocol import CONTROLS, Act, ClientMessage, Control, Hello, ServerMessage
 
 MSGPACK = "normarena.v1.msgpack"
 JSON = "normarena.v1.json"
 SUBPROTOCOLS = (MSGPACK, JSON)
+ID_LIMIT = 100
+TEXT_LIMIT = 200
 
 
 class WireError(Exception):
@@ -30,67 +31,12 @@ class WireError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Hello:
-    game: str
-    token: str
-    last_seq: int
-
-
-@dataclass(frozen=True)
-class Act:
-    id: str
-    action: Action
-
-
-@dataclass(frozen=True)
-class Ping:
-    id: str
-
-
-@dataclass(frozen=True)
-class Ask:
-    """What may I do now? Answered by a `turn`: the view, its version and the legal actions."""
-
-    id: str
-
-
-CONTROLS = (
-    "start",
-    "skip",
-    "end",
-    "inject",
-    "pause",
-    "resume",
-    "extend",
-    "reissue",
-    "lock",
-    "unlock",
-    "rollback",
-    "fork",
-)
-
-
-@dataclass(frozen=True)
-class Control:
-    """A facilitator's control: `command` and its argument (a card, seconds, a seat or a round)."""
-
-    id: str
-    command: str
-    card: str = ""
-    seconds: float = 0.0
-    seat: str = ""
-    round: int = 0
-
-
-ClientMessage = Hello | Act | Ping | Ask | Control
-
-
-def encode(protocol: str, message: dict[str, Any]) -> bytes | str:
+def encode(protocol: str, message: ServerMessage) -> bytes | str:
     """A server message in the connection's encoding."""
+    plain = to_plain(message)
     if protocol == JSON:
-        return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-    packed: bytes = msgpack.packb(message, use_bin_type=True)
+        return json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+    packed: bytes = msgpack.packb(plain, use_bin_type=True)
     return packed
 
 
@@ -112,48 +58,25 @@ def decode(protocol: str, frame: bytes | str) -> dict[str, Any]:
     return value
 
 
-def _text(message: dict[str, Any], name: str, limit: int = 200) -> str:
-    value = message.get(name, "")
-    if not isinstance(value, str) or len(value) > limit:
-        raise WireError("malformed_message", f"'{name}' must be a string of at most {limit} characters.")
-    return value
-
-
 def parse(message: dict[str, Any]) -> ClientMessage:
-    """A client message from its decoded map, or WireError naming what is wrong."""
-    kind = message["type"]
-    if kind == "hello":
-        last = message.get("last_seq", 0)
-        if not isinstance(last, int) or isinstance(last, bool) or last < 0:
-            raise WireError("malformed_message", "'last_seq' must be a whole number, 0 or more.")
-        return Hello(game=_text(message, "game"), token=_text(message, "token"), last_seq=last)
-    if kind == "act":
-        try:
-            action = decode_action(message.get("action"))
-        except DecodeError as error:
-            where = f"action.{error.path}" if error.path else "action"
-            raise WireError("malformed_action", f"{where}: {error.problem}") from error
-        return Act(id=_text(message, "id", 100), action=action)
-    if kind == "ping":
-        return Ping(id=_text(message, "id", 100))
-    if kind == "ask":
-        return Ask(id=_text(message, "id", 100))
-    if kind == "control":
-        command = message.get("command")
-        if command not in CONTROLS:
-            raise WireError("unknown_control", f"'command' is one of {', '.join(CONTROLS)}.")
-        seconds = message.get("seconds", 0.0)
-        number = message.get("round", 0)
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise WireError("malformed_message", "'seconds' must be a number.")
-        if isinstance(number, bool) or not isinstance(number, int):
-            raise WireError("malformed_message", "'round' must be a whole number.")
-        return Control(
-            id=_text(message, "id", 100),
-            command=command,
-            card=_text(message, "card"),
-            seconds=float(seconds),
-            seat=_text(message, "seat"),
-            round=number,
-        )
-    raise WireError("unknown_message", f"Unknown message type {kind!r}: send hello, act, ask, control or ping.")
+    """A client message from its decoded map, or WireError naming the field that is wrong."""
+    try:
+        parsed: ClientMessage = from_plain(ClientMessage, message)
+    except DecodeError as error:
+        if error.path == "type":
+            raise WireError("unknown_message", f"{error}: send hello, act, ask, control or ping.") from error
+        code = "malformed_action" if error.path.startswith("action") else "malformed_message"
+        raise WireError(code, str(error)) from error
+    if len(getattr(parsed, "id", "")) > ID_LIMIT:
+        raise WireError("malformed_message", f"id: at most {ID_LIMIT} characters.")
+    if isinstance(parsed, Hello):
+        if len(parsed.game) > TEXT_LIMIT or len(parsed.token) > TEXT_LIMIT:
+            raise WireError("malformed_message", f"game and token: at most {TEXT_LIMIT} characters each.")
+        if parsed.last_seq < 0:
+            raise WireError("malformed_message", "last_seq: 0 or more.")
+    if isinstance(parsed, Control) and parsed.command not in CONTROLS:
+        raise WireError("unknown_control", f"command: one of {', '.join(CONTROLS)}.")
+    return parsed
+
+
+__all__ = ["JSON", "MSGPACK", "SUBPROTOCOLS", "Act", "WireError", "decode", "encode", "parse"]

@@ -54,7 +54,8 @@ class Client:
         return cls(socket, protocol)
 
     async def send(self, message: dict[str, Any]) -> None:
-        await self.socket.send(wire.encode(self.protocol, message))
+        frame = json.dumps(message) if self.protocol == wire.JSON else msgpack.packb(message, use_bin_type=True)
+        await self.socket.send(frame)
 
     async def send_raw(self, frame: bytes | str) -> None:
         await self.socket.send(frame)

@@ -87,7 +87,7 @@ async def test_reissue_disconnects_the_old_players_and_opens_a_new_code(server: 
     await control(facilitator, "start")
     norway, old_token = await seat(server, created, "norway")
     answer = await control(facilitator, "reissue", seat="norway")
-    assert answer["type"] == "ack" and answer["code"] != created["join_codes"]["norway"]
+    assert answer["type"] == "ack" and answer["join_code"] != created["join_codes"]["norway"]
     revoked = await norway.expect("error")
     assert revoked["code"] == "revoked"
     stranger = await Client.connect(server, wire.JSON)
@@ -96,7 +96,7 @@ async def test_reissue_disconnects_the_old_players_and_opens_a_new_code(server: 
     async with httpx.AsyncClient() as http:
         old = await http.post(f"http://{server}/api/join", json={"code": created["join_codes"]["norway"]})
         assert old.status_code == 404
-    assert (await join(server, answer["code"]))["seat"] == "norway"
+    assert (await join(server, answer["join_code"]))["seat"] == "norway"
 
 
 async def test_locked_codes_let_nobody_join_until_unlocked(server: str) -> None:
