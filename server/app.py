@@ -19,8 +19,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from game_rules import legal_actions, to_plain, view, visible_events
 from game_rules.actions import ClosePhase, EndGame, FacilitatorAction, InjectEvent, StartGame
-from scenarios import list_scenarios, load_scenario
-from server import wire
+from scenarios import list_scenarios, load_scenario, schema
+from server import asyncapi, wire
 from server.connection import Connection, RateLimit, Stage
 from server.controls import Controls
 from server.export import export_game, participation_csv
@@ -78,6 +78,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/join", join, methods=["POST"]),
         Route("/api/games/{game}/export", export, methods=["GET"]),
         Route("/metrics", metrics_endpoint),
+        Route("/asyncapi.json", asyncapi_document),
+        Route("/scenario.schema.json", scenario_schema),
         WebSocketRoute("/ws", websocket_endpoint),
         Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
     ]
@@ -187,6 +189,15 @@ async def export(request: Request) -> Response:
     if request.query_params.get("format") == "csv":
         return Response(participation_csv(exported), media_type="text/csv; charset=utf-8")
     return JSONResponse(exported)
+
+
+async def asyncapi_document(request: Request) -> Response:
+    """The published wire: AsyncAPI with JSON Schemas generated from the protocol's types."""
+    return JSONResponse(asyncapi.document())
+
+
+async def scenario_schema(request: Request) -> Response:
+    return JSONResponse(schema())
 
 
 async def metrics_endpoint(request: Request) -> Response:

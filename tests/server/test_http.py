@@ -68,3 +68,54 @@ async def test_http_refusals_carry_codes_and_sentences(server: str) -> None:
         assert (await http.get(f"http://{server}/readyz")).json() == {"status": "ready"}
         listed = (await http.get(f"http://{server}/api/scenarios")).json()
         assert {s["id"] for s in listed} >= {"classroom-quick", "integrated-missions"}
+
+
+async def test_the_published_wire_is_generated_from_the_protocol_and_kept_in_docs(server: str) -> None:
+    from pathlib import Path
+
+    from server import asyncapi
+
+    async with httpx.AsyncClient() as http:
+        served = (await http.get(f"http://{server}/asyncapi.json")).json()
+        scenario_schema = (await http.get(f"http://{server}/scenario.schema.json")).json()
+    kept = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.json"
+    assert served == asyncapi.document()
+    assert kept.read_text(encoding="utf-8") == asyncapi.render(), "run: python3 -m server.asyncapi > docs/asyncapi.json"
+    schemas = served["components"]["schemas"]
+    for name in (
+        "Hello",
+        "Act",
+        "Ask",
+        "Control",
+        "Welcome",
+        "Events",
+        "Ack",
+        "Error",
+        "Turn",
+        "SubmitOrder",
+        "CastVote",
+    ):
+        assert name in schemas, name
+    assert schemas["Act"]["required"] == ["type", "id", "action"]
+    assert scenario_schema["title"] == "Norm Arena scenario"
+
+
+def test_every_action_in_the_schema_validates_a_real_action() -> None:
+    import jsonschema
+
+    from game_rules import to_plain
+    from game_rules.actions import SendMessage, SubmitOrder, TableDraft
+    from server import asyncapi
+
+    doc = asyncapi.document()
+    act_schema = {**doc["components"]["schemas"]["Act"], "components": doc["components"]}
+    good = {"type": "act", "id": "1", "action": to_plain(SubmitOrder(order=TableDraft()))}
+    jsonschema.validate(good, act_schema)
+    jsonschema.validate({"type": "act", "id": "2", "action": to_plain(SendMessage(to="public", text="hi"))}, act_schema)
+    bad = {"type": "act", "id": "3", "action": {"type": "submit_order", "order": {"type": "table_draft", "x": 1}}}
+    try:
+        jsonschema.validate(bad, act_schema)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("an unknown field passed the published schema")
