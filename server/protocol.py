@@ -63,13 +63,16 @@ CONTROLS = (
     "unlock",
     "rollback",
     "fork",
+    "bot",
+    "unbot",
 )
 
 
 @dataclass(frozen=True)
 class Control:
     """A facilitator's control: `command` (one of CONTROLS) and its argument: `card` for
-    inject, `seconds` for extend, `seat` for reissue, `round` for rollback and fork."""
+    inject, `seconds` for extend, `seat` for reissue, bot and unbot (with `strategy`: random,
+    entrepreneur, spoiler or broker), `round` for rollback and fork."""
 
     type: ClassVar[str] = "control"
     id: str
@@ -78,6 +81,7 @@ class Control:
     seconds: float = 0.0
     seat: str = ""
     round: int = 0
+    strategy: str = ""
 
 
 ClientMessage = Hello | Act | Ask | Ping | Control

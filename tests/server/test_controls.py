@@ -153,3 +153,27 @@ async def test_fork_starts_a_new_game_from_a_round_and_leaves_the_original(serve
     view, _ = await facilitator.turn()
     assert (view["round"], view["phase"]) == (2, "negotiate")
     assert (await join(server, fork["join_codes"]["china"]))["game"] == fork["game"]
+
+
+async def test_autopilots_seated_by_the_facilitator_play_the_whole_game(server: str) -> None:
+    created, facilitator = await facilitated(server)
+    for name in created["join_codes"]:
+        answer = await control(facilitator, "bot", seat=name, strategy="random" if name == "msf" else "broker")
+        assert answer["type"] == "ack", answer
+    assert (await control(facilitator, "bot", seat="norway", strategy="genius"))["code"] == "unknown_bot"
+    assert (await control(facilitator, "bot", seat="atlantis", strategy="random"))["code"] == "unknown_seat"
+    await control(facilitator, "start")
+    for _ in range(600):
+        view, _ = await facilitator.turn()
+        if view["phase"] == "ended":
+            break
+        await asyncio.sleep(0.1)
+    assert view["phase"] == "ended" and view["outcome"] in ("adopted", "round_limit", "window_closed")
+    assert (
+        sum(
+            1
+            for e in facilitator.events + [e for m in facilitator.inbox for e in m.get("events", [])]
+            if e["kind"] == "seat_done"
+        )
+        > 0
+    )
