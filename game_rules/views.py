@@ -21,6 +21,7 @@ from game_rules.world import disposition, disposition_band, legitimacy, ripeness
 
 SPECTATOR = "spectator"
 RECENT_ROUNDS = 2
+RECENT_MESSAGES = 200
 
 
 def view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, Any]:
@@ -66,13 +67,14 @@ def visible_events(events: tuple[Event, ...] | list[Event], viewer: str) -> list
 
 
 def _recent_messages(state: GameState) -> list[Message]:
-    """Messages of this round and the last. Older ones reached every reader as events when they
-    were sent, and a client that reconnects gets them again from the event log; a view that
-    carried the whole conversation would grow without bound over a week-long exercise."""
+    """Messages of this round and the last, the newest `RECENT_MESSAGES` at most. Every message
+    reached its readers as an event when it was sent, and a client that reconnects gets it again
+    from the event log; a view that carried the whole conversation would grow with it, and be
+    sent again with every event."""
     since = state.round - RECENT_ROUNDS + 1
     recent: list[Message] = []
     for message in reversed(state.messages):
-        if message.round < since:
+        if message.round < since or len(recent) >= RECENT_MESSAGES:
             break
         recent.append(message)
     recent.reverse()

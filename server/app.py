@@ -179,7 +179,7 @@ async def create_game(request: Request) -> Response:
 async def join(request: Request) -> Response:
     try:
         body = await _json_body(request)
-        game, seat, token = await request.app.state.service.join(str(body.get("code", "")))
+        game, seat, token = await request.app.state.service.join(str(body.get("code", "")), str(body.get("name", "")))
     except ServiceError as error:
         return _error(error.code, error.message, 404 if error.code == "unknown_code" else 400)
     return JSONResponse({"game": game, "seat": seat, "token": token})
@@ -224,24 +224,34 @@ async def metrics_endpoint(request: Request) -> Response:
 
 async def websocket_endpoint(socket: WebSocket) -> None:
     requested = socket.scope.get("subprotocols") or []
-    protocol = next((p for p in requested if p in wire.SUBPROTOCOLS), wire.MSGPACK)
-    await socket.accept(subprotocol=protocol if protocol in requested else None)
+    # No subprotocol asked for (a plain terminal client): the first frame decides, text for
+    # JSON, binary for msgpack.
+    protocol = next((p for p in requested if p in wire.SUBPROTOCOLS), "")
+    await socket.accept(subprotocol=protocol or None)
     settings: Settings = socket.app.state.settings
     service: GameService = socket.app.state.service
     hub: Hub = socket.app.state.hub
     connection = Connection(
         socket, protocol, settings.send_queue, RateLimit(settings.rate_per_second, settings.rate_burst)
     )
+    # Reading and writing run side by side; when either ends (the client left, or was too slow
+    # to keep up and its writer was cut off), the other is stopped and the connection forgotten.
     pump = asyncio.create_task(connection.pump())
+    serve = asyncio.create_task(_serve(connection, service, hub, settings))
+    connection.writer = pump
     try:
-        await _serve(connection, service, hub, settings)
-    except WebSocketDisconnect:
-        pass
+        await asyncio.wait((pump, serve), return_when=asyncio.FIRST_COMPLETED)
     finally:
         connection.close()
         await hub.leave(connection)
-        with contextlib.suppress(Exception):
-            await pump
+        for task in (serve, pump):
+            task.cancel()
+        for task in (serve, pump):
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, Exception):
+                await task
+        if connection.close_code:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(socket.close(code=connection.close_code, reason=connection.close_reason), 1.0)
 
 
 async def _receive(socket: WebSocket, settings: Settings) -> bytes | str:
@@ -267,6 +277,8 @@ async def _serve(connection: Connection, service: GameService, hub: Hub, setting
         try:
             if len(frame) > settings.max_frame_bytes:
                 raise wire.WireError("frame_too_large", f"Frames are limited to {settings.max_frame_bytes} bytes.")
+            if not connection.protocol:
+                connection.protocol = wire.JSON if isinstance(frame, str) else wire.MSGPACK
             decoded = wire.decode(connection.protocol, frame)
             request_id = str(decoded.get("id", ""))[:100]
             if not connection.rate.allow():

@@ -37,6 +37,15 @@ def normalise_code(code: str) -> str:
     return code.strip().upper().replace("-", "").replace(" ", "")
 
 
+NAME_LIMIT = 60
+
+
+def display_name(raw: str) -> str:
+    """A player's name as given, trimmed, without control characters; plain text, never markup."""
+    name = "".join(ch for ch in raw if ch.isprintable()).strip()
+    return name[:NAME_LIMIT]
+
+
 def new_game_id() -> str:
     return secrets.token_hex(8)
 
@@ -46,6 +55,8 @@ class Role:
     """Who a connection speaks for."""
 
     name: str
+    player: str = ""  # the display name given when joining a seat
+    token_hash: str = ""  # who exactly: players sharing a seat have their own action ids
 
     @property
     def is_facilitator(self) -> bool:

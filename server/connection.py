@@ -61,6 +61,7 @@ class Connection:
         self.rate = rate
         self.outbox: asyncio.Queue[ServerMessage | None] = asyncio.Queue(maxsize=queue_size)
         self.close_reason = ""
+        self.writer: asyncio.Task[None] | None = None
         self.close_code = 0  # when set, the socket is closed with it once the outbox is sent
 
     def go_live(self, game: str, role: Role, seq: int) -> None:
@@ -76,6 +77,8 @@ class Connection:
             self.outbox.put_nowait(message)
         except asyncio.QueueFull:
             self.close(1013, "too slow: the send queue filled up")
+            if self.writer is not None:
+                self.writer.cancel()  # it may be stuck writing to a client that does not read
 
     def close(self, code: int = 0, reason: str = "") -> None:
         """Stop sending; with a code, the server closes the socket after what is queued."""
@@ -101,5 +104,5 @@ class Connection:
                 await self.socket.send_bytes(frame)
             else:
                 await self.socket.send_text(frame)
-        if self.close_code:
+        if self.close_code and self.close_code != 1013:
             await self.socket.close(code=self.close_code, reason=self.close_reason)

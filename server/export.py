@@ -42,6 +42,17 @@ async def export_game(store: GameStore, game_id: str) -> dict[str, Any]:
     accepted = Counter(o.recipient for o in state.offers.values() if o.status == "accepted")
     broken = Counter(p.pledger for p in state.pledges if p.status == "broken")
     cards = scores(scenario, state)
+    by_player: dict[tuple[str, str], Counter[str]] = {}
+    for actor, player, action in await store.action_entries(game_id):
+        if actor in state.seats:
+            tally = by_player.setdefault((player or actor, actor), Counter())
+            tally["actions"] += 1
+            tally["messages"] += action.get("type") == "send_message"
+            tally["orders"] += action.get("type") == "submit_order"
+    players = [
+        {"player": player, "seat": seat, **{k: tally[k] for k in ("actions", "messages", "orders")}}
+        for (player, seat), tally in sorted(by_player.items())
+    ]
     report = [
         {
             "seat": seat.id,
@@ -76,6 +87,7 @@ async def export_game(store: GameStore, game_id: str) -> dict[str, Any]:
         "history": to_plain(state.history),
         "message_counts": state.message_counts,
         "participation": report,
+        "players": players,
     }
 
 

@@ -44,6 +44,11 @@ def tokens(game_id: str) -> str:
     return _game(game_id, "tokens")
 
 
+def players(game_id: str) -> str:
+    """Hash: SHA-256 of a seat token → the display name its player gave when joining."""
+    return _game(game_id, "players")
+
+
 def channel(game_id: str) -> str:
     """Pub/sub channel: the number of the newest event, published after each write."""
     return _game(game_id, "channel")

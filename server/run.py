@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import warnings
 
 import uvicorn
 
@@ -26,12 +27,15 @@ def serve(settings: Settings) -> int:
         '\'{"scenario": "classroom-quick", "seed": 1, "clock": "classroom"}\'',
         file=sys.stderr,
     )
+    warnings.filterwarnings("ignore", message=".*`websockets` implementation is deprecated", category=UserWarning)
     try:
         uvicorn.run(
             create_app(settings),
             host=settings.host,
             port=settings.port,
-            ws="websockets-sansio",
+            # The websockets implementation waits for the socket to drain before writing more, so a
+            # client that stops reading blocks its writer and the bounded send queue drops it.
+            ws="websockets",
             ws_max_size=settings.hard_frame_bytes,
             log_level="warning",
         )

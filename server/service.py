@@ -16,6 +16,7 @@ from server.auth import (
     FACILITATOR_ROLE,
     SPECTATOR_ROLE,
     Role,
+    display_name,
     new_code,
     new_game_id,
     new_token,
@@ -100,21 +101,23 @@ class GameService:
         )
         return CreatedGame(game_id, facilitator, spectator, codes)
 
-    async def join(self, code: str) -> tuple[str, str, str]:
-        """Exchange a join code for (game id, seat, seat token)."""
+    async def join(self, code: str, name: str = "") -> tuple[str, str, str]:
+        """Exchange a join code (and a display name) for (game id, seat, seat token). A seat's
+        code can be used again: by a latecomer, or by a team-mate sharing the seat."""
         target = await self.store.code_target(normalise_code(code))
         if target is None:
             raise ServiceError("unknown_code", "That join code does not open any seat.")
         game_id, seat = target.split(" ", 1)
         token = new_token()
-        await self.store.set_token(game_id, token_hash(token), seat_role(seat))
+        await self.store.set_token(game_id, token_hash(token), seat_role(seat), display_name(name) or seat)
         return game_id, seat, token
 
     async def authenticate(self, game_id: str, token: str) -> Role:
-        role = await self.store.role_of(game_id, token_hash(token))
+        hashed = token_hash(token)
+        role = await self.store.role_of(game_id, hashed)
         if role is None:
             raise ServiceError("unauthorised", "That token does not open this game.")
-        return Role(role)
+        return Role(role, await self.store.player_of(game_id, hashed), hashed)
 
     # --- acting -------------------------------------------------------------------------
 
@@ -133,6 +136,10 @@ class GameService:
         if role.seat is not None and isinstance(action, StartGame | ClosePhase | InjectEvent | EndGame):
             raise ServiceError("not_facilitator", "Only the facilitator controls the game.")
         actor = role.seat or FACILITATOR
+        # Action ids are the client's: two players sharing a seat may both send "a1".
+        client_action = (
+            f"{role.token_hash[:16]}:{client_action}" if client_action and role.token_hash else client_action
+        )
         if role.seat is not None and (await self.store.meta(game_id)).get("paused") == "1":
             raise ServiceError("paused", "The facilitator has paused the game; wait for it to resume.")
         if client_action:
@@ -146,7 +153,9 @@ class GameService:
             if isinstance(result, Rejected):
                 raise ServiceError(result.code, result.message)
             assert isinstance(result, Applied)
-            seq = await self.store.commit(game_id, snapshot, result.state, actor, action, result.events, client_action)
+            seq = await self.store.commit(
+                game_id, snapshot, result.state, actor, action, result.events, client_action, role.player
+            )
             if seq is not None:
                 await self.after_change(game_id, snapshot.state, result.state)
                 return Ack(seq=seq, version=result.state.version)

@@ -89,8 +89,14 @@ class GameStore:
         raw = await self.redis.hget(keys.tokens(game_id), token_hash)
         return raw.decode() if raw is not None else None
 
-    async def set_token(self, game_id: str, token_hash: str, role: str) -> None:
+    async def set_token(self, game_id: str, token_hash: str, role: str, player: str = "") -> None:
         await self.redis.hset(keys.tokens(game_id), token_hash, role)
+        if player:
+            await self.redis.hset(keys.players(game_id), token_hash, player)
+
+    async def player_of(self, game_id: str, token_hash: str) -> str:
+        raw = await self.redis.hget(keys.players(game_id), token_hash)
+        return raw.decode() if raw is not None else ""
 
     async def revoke_role(self, game_id: str, role: str) -> None:
         """Remove every token that grants this role (a kicked seat's, say)."""
@@ -125,6 +131,7 @@ class GameStore:
         action: Action,
         events: tuple[Event, ...],
         client_action: str = "",
+        player: str = "",
     ) -> int | None:
         """Store the result of one action if nobody committed since `expected`; the newest
         event number, or None when another worker won the race (read again and retry)."""
@@ -139,7 +146,8 @@ class GameStore:
                 pipe.multi()
                 last = seq + len(events)
                 pipe.hset(key, mapping={"version": state.version, "seq": last, "state": pack(state)})
-                pipe.xadd(keys.actions(game_id), {"actor": actor, "action": pack(action), "seq": last})
+                entry = {"actor": actor, "action": pack(action), "seq": last, "player": player}
+                pipe.xadd(keys.actions(game_id), entry)
                 for offset, event in enumerate(events, start=1):
                     pipe.xadd(keys.events(game_id), _event_fields(event), id=f"{seq + offset}-0")
                 if client_action:
@@ -230,8 +238,15 @@ class GameStore:
 
     async def action_log(self, game_id: str) -> list[tuple[str, dict[str, Any]]]:
         """Every applied action, as (actor, action in wire form)."""
+        return [(actor, action) for actor, _, action in await self.action_entries(game_id)]
+
+    async def action_entries(self, game_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every applied action, as (actor, player's display name, action in wire form)."""
         entries = await self.redis.xrange(keys.actions(game_id))
-        return [(fields[b"actor"].decode(), unpack(fields[b"action"])) for _, fields in entries]
+        return [
+            (fields[b"actor"].decode(), fields.get(b"player", b"").decode(), unpack(fields[b"action"]))
+            for _, fields in entries
+        ]
 
 
 def replace_version(state: GameState, version: int) -> GameState:

@@ -30,8 +30,8 @@ async def new_game(
     return created
 
 
-async def join(address: str, code: str) -> dict[str, Any]:
-    response = await post(address, "/api/join", {"code": code})
+async def join(address: str, code: str, name: str = "") -> dict[str, Any]:
+    response = await post(address, "/api/join", {"code": code, "name": name})
     assert response.status_code == 200, response.text
     joined: dict[str, Any] = response.json()
     return joined

@@ -42,7 +42,7 @@ async def running(settings: Settings) -> AsyncIterator[str]:
         create_app(settings),
         host="127.0.0.1",
         port=settings.port,
-        ws="websockets-sansio",
+        ws="websockets",
         ws_max_size=settings.hard_frame_bytes,
         log_level="warning",
         lifespan="on",

@@ -16,10 +16,15 @@ async def test_the_export_holds_the_log_events_scores_and_participation(server: 
     facilitator = await Client.connect(server, wire.JSON)
     await facilitator.hello(created["game"], created["facilitator_token"])
     await facilitator.act({"type": "start_game"})
-    joined = await join(server, created["join_codes"]["norway"])
+    joined = await join(server, created["join_codes"]["norway"], "Ingrid <b>")
     norway = await Client.connect(server, wire.JSON)
     await norway.hello(created["game"], joined["token"])
     await norway.act({"type": "send_message", "to": "msf", "text": "a word in private"})
+    mate = await join(server, created["join_codes"]["norway"], "Jonas")  # a team-mate in the same seat
+    assert mate["seat"] == "norway" and mate["token"] != joined["token"]
+    second = await Client.connect(server, wire.JSON)
+    await second.hello(created["game"], mate["token"])
+    assert (await second.act({"type": "end_negotiation"}))["type"] == "ack"
     url = f"http://{server}/api/games/{created['game']}/export"
     async with httpx.AsyncClient() as http:
         exported = (await http.get(url, headers={"Authorization": f"Bearer {created['facilitator_token']}"})).json()
@@ -30,7 +35,10 @@ async def test_the_export_holds_the_log_events_scores_and_participation(server: 
         anonymous = await http.get(url)
         missing = await http.get(f"http://{server}/api/games/nope/export")
     assert (exported["scenario"], exported["seed"]) == ("classroom-quick", 8)
-    assert [a["actor"] for a in exported["actions"]] == ["facilitator", "norway"]
+    assert [a["actor"] for a in exported["actions"]] == ["facilitator", "norway", "norway"]
+    players = {p["player"]: p for p in exported["players"]}
+    assert players["Ingrid <b>"]["messages"] == 1 and players["Jonas"]["actions"] == 1
+    assert {p["seat"] for p in exported["players"]} == {"norway"}
     assert [e["seq"] for e in exported["events"]] == list(range(1, len(exported["events"]) + 1))
     assert any(e.get("detail", {}).get("text") == "a word in private" for e in exported["events"])
     report = {row["seat"]: row for row in exported["participation"]}

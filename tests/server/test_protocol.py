@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
+
 from server import wire
 from tests.server.client import Client, join, new_game
 
@@ -123,3 +125,44 @@ async def test_bad_frames_get_clear_errors_and_the_connection_survives(server: s
     assert (await norway.expect("error"))["code"] == "frame_too_large"
     pong = await norway.request({"type": "ping"})
     assert pong["type"] == "pong"
+
+
+async def test_a_terminal_client_without_a_subprotocol_is_answered_in_json(server: str) -> None:
+    import websockets
+
+    created = await new_game(server)
+    async with websockets.connect(f"ws://{server}/ws") as socket:
+        await socket.send(json.dumps({"type": "hello", "game": created["game"], "token": created["spectator_token"]}))
+        welcome = json.loads(await socket.recv())
+        assert welcome["type"] == "welcome" and welcome["role"] == "spectator"
+        await socket.send(json.dumps({"type": "ping", "id": "t"}))
+        assert json.loads(await socket.recv()) == {"type": "pong", "id": "t"}
+
+
+async def test_a_client_that_stops_reading_is_dropped_not_buffered(redis_url: str) -> None:
+    import websockets
+
+    from server.settings import Settings
+    from tests.server.conftest import running
+
+    settings = Settings(redis_url=redis_url, port=0, send_queue=4, rate_per_second=10_000, rate_burst=10_000)
+    async with running(settings) as address:
+        created, clients, _ = await seated(address, ("norway",))
+        sleeper = await websockets.connect(f"ws://{address}/ws", subprotocols=[wire.JSON], max_size=2**24)  # type: ignore[list-item]
+        await sleeper.send(json.dumps({"type": "hello", "game": created["game"], "token": created["spectator_token"]}))
+        sleeper.transport.pause_reading()  # a client that stops reading: the server's writes back up
+        text = "x" * 1500
+        closed_at = None
+        for n in range(3000):
+            answer = await clients["norway"].act(public_message(f"{n} {text}"))
+            assert answer["type"] == "ack"
+            if n % 50 == 49:
+                async with httpx.AsyncClient() as http:
+                    metrics = (await http.get(f"http://{address}/metrics")).text
+                if "normarena_connections 2.0" in metrics:  # the facilitator and norway
+                    closed_at = n
+                    break
+        assert closed_at is not None, "the slow client was never dropped"
+        # The server still serves everyone else.
+        assert (await clients["norway"].request({"type": "ping"}))["type"] == "pong"
+        sleeper.transport.resume_reading()
