@@ -67,6 +67,69 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(Settings.from_env(host=args.host, port=args.port, redis_url=args.redis_url, cluster=cluster))
 
 
+def _bot(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from arena_client import ServerError
+    from arena_client.runner import play_seat
+
+    try:
+        final = asyncio.run(play_seat(args.url, args.code, args.strategy, args.seed, args.name))
+    except ServerError as error:
+        print(f"normarena bot: the server refused: {error.message} ({error.code})", file=sys.stderr)
+        return 1
+    except (ConnectionError, OSError) as error:
+        print(f"normarena bot: cannot reach {args.url}: {error}", file=sys.stderr)
+        return 1
+    you = final.get("you", {})
+    print(json.dumps({"seat": you.get("seat"), "outcome": final.get("outcome"), "scores": final.get("scores", {})}))
+    return 0
+
+
+def _tournament(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from arena_client import ServerError
+    from arena_client.report import format_tournament, summarise_tournament
+    from arena_client.runner import run_tournament
+
+    try:
+        lineup = parse_lineup(args.bots, load_scenario(args.scenario))
+    except (ScenarioError, ValueError) as error:
+        print(f"normarena tournament: {error}", file=sys.stderr)
+        return 2
+    progress = tqdm(
+        total=args.games, desc=f"{args.scenario} @ {args.url}", unit="game", file=sys.stderr, disable=args.quiet
+    )
+    try:
+        results = asyncio.run(
+            run_tournament(args.url, args.scenario, args.games, args.bots, args.seed, lambda: progress.update(1))
+        )
+    except ServerError as error:
+        print(f"normarena tournament: the server refused: {error.message} ({error.code})", file=sys.stderr)
+        return 1
+    except (ConnectionError, OSError) as error:
+        print(f"normarena tournament: cannot reach {args.url}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        progress.close()
+    summary = summarise_tournament(args.scenario, args.seed, results)
+    summary["lineup"] = lineup
+    if args.csv:
+        seats = list(lineup)
+        with open(args.csv, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                ["game", "seed", "server_game", "outcome", "rounds", "legitimacy", *(f"score_{s}" for s in seats)]
+            )
+            for r in results:
+                writer.writerow(
+                    [r.index, r.seed, r.game, r.outcome, r.rounds, r.legitimacy, *(r.scores[s] for s in seats)]
+                )
+    print(json.dumps(summary, sort_keys=True) if args.json else format_tournament(summary))
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     failed = False
     for path in args.files:
@@ -134,6 +197,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Redis address is a node of a Redis Cluster (or write redis+cluster://HOST:PORT)",
     )
     served.set_defaults(run=_serve)
+
+    bot = commands.add_parser("bot", help="play a seat of a live game with a bot until the game ends")
+    bot.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
+    bot.add_argument("--code", required=True, help="the seat's join code")
+    bot.add_argument("--strategy", default="broker", help="random, entrepreneur, spoiler, broker, or module:Class")
+    bot.add_argument("--name", default="", help="the display name (default: the strategy)")
+    bot.add_argument("--seed", type=int, default=0, help="the bot's own seed (default 0)")
+    bot.set_defaults(run=_bot)
+
+    tour = commands.add_parser("tournament", help="play many games between bots on a live server and compare them")
+    tour.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
+    tour.add_argument("--scenario", required=True)
+    tour.add_argument("--games", type=int, default=20)
+    tour.add_argument(
+        "--bots", default="auto", help='as for simulate: "auto", "random", "norway=entrepreneur,*=random"'
+    )
+    tour.add_argument("--seed", type=int, default=1)
+    tour.add_argument("--csv", metavar="FILE", help="write one row per game to FILE")
+    tour.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    tour.add_argument("--quiet", action="store_true", help="no progress bar")
+    tour.set_defaults(run=_tournament)
 
     scenario = commands.add_parser("scenario", help="list, validate or describe scenarios")
     scenario_commands = scenario.add_subparsers(dest="scenario_command", required=True)
