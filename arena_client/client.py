@@ -185,13 +185,16 @@ class GameClient:
 
     async def _resume(self) -> None:
         """Reconnect and say hello with the last event number: the server sends what was missed."""
+        await self._disconnect()
+        await self._open()
+
+    async def _disconnect(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reader
         with contextlib.suppress(Exception):
             await self._socket.close()
-        await self._open()
 
     async def ask(self) -> Turn:
         """The view now, its version, and the legal actions with their costs."""
@@ -217,10 +220,6 @@ class GameClient:
         await self._socket.close()
 
     async def close(self) -> None:
+        """Close the connection for good."""
         self._closed = True
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._reader
-        with contextlib.suppress(Exception):
-            await self._socket.close()
+        await self._disconnect()

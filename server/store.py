@@ -10,6 +10,7 @@ commit against the same version: one of them reads again and retries.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,30 +136,14 @@ class GameStore:
     ) -> int | None:
         """Store the result of one action if nobody committed since `expected`; the newest
         event number, or None when another worker won the race (read again and retry)."""
-        key = keys.state(game_id)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            try:
-                await pipe.watch(key)
-                version = await pipe.hget(key, "version")
-                if version is None or int(version) != expected.version:
-                    return None
-                seq = expected.seq
-                pipe.multi()
-                last = seq + len(events)
-                pipe.hset(key, mapping={"version": state.version, "seq": last, "state": pack(state)})
-                entry = {"actor": actor, "action": pack(action), "seq": last, "player": player}
-                pipe.xadd(keys.actions(game_id), entry)
-                for offset, event in enumerate(events, start=1):
-                    pipe.xadd(keys.events(game_id), _event_fields(event), id=f"{seq + offset}-0")
-                if client_action:
-                    ack = json.dumps({"seq": last, "version": state.version})
-                    pipe.hset(keys.acks(game_id), f"{actor}|{client_action}", ack)
-                await pipe.execute()
-            except WatchError:
-                return None
-        self._cache[game_id] = Snapshot(state=state, version=state.version, seq=last)
-        await self.redis.publish(keys.channel(game_id), last)
-        return last
+
+        def log_action(pipe: Any, last: int) -> None:
+            pipe.xadd(keys.actions(game_id), {"actor": actor, "action": pack(action), "seq": last, "player": player})
+            if client_action:
+                ack = json.dumps({"seq": last, "version": state.version})
+                pipe.hset(keys.acks(game_id), f"{actor}|{client_action}", ack)
+
+        return await self._write(game_id, expected, state, events, log_action)
 
     async def rewrite(
         self,
@@ -170,6 +155,24 @@ class GameStore:
     ) -> int | None:
         """Replace the game's state and action log (a rollback), appending `events`; retried
         acks are forgotten, since the actions they answered are undone. None on a race."""
+
+        def replace_log(pipe: Any, last: int) -> None:
+            pipe.delete(keys.actions(game_id), keys.acks(game_id))
+            for actor, action in log:
+                pipe.xadd(keys.actions(game_id), {"actor": actor, "action": pack(action), "seq": 0})
+
+        return await self._write(game_id, expected, state, events, replace_log)
+
+    async def _write(
+        self,
+        game_id: str,
+        expected: Snapshot,
+        state: GameState,
+        events: tuple[Event, ...],
+        also: Callable[[Any, int], None],
+    ) -> int | None:
+        """The one atomic write: if the version is still `expected`'s, store the state, what
+        `also` adds, and the events numbered on from `expected.seq`; then tell the listeners."""
         key = keys.state(game_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             try:
@@ -180,9 +183,7 @@ class GameStore:
                 pipe.multi()
                 last = expected.seq + len(events)
                 pipe.hset(key, mapping={"version": state.version, "seq": last, "state": pack(state)})
-                pipe.delete(keys.actions(game_id), keys.acks(game_id))
-                for actor, action in log:
-                    pipe.xadd(keys.actions(game_id), {"actor": actor, "action": pack(action), "seq": 0})
+                also(pipe, last)
                 for offset, event in enumerate(events, start=1):
                     pipe.xadd(keys.events(game_id), _event_fields(event), id=f"{expected.seq + offset}-0")
                 await pipe.execute()
