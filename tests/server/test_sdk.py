@@ -85,13 +85,17 @@ async def test_the_bot_command_says_why_a_bad_code_fails(server: str) -> None:
 
 
 @pytest.mark.slow
-async def test_a_tournament_of_twenty_classroom_games_between_two_strategies(server: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "normarena", "tournament", "--url", f"http://{server}", "--scenario", "classroom-quick",
-        "--games", "20", "--bots", "norway=entrepreneur,nupi=entrepreneur,*=broker", "--seed", "3", "--json", "--quiet",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 600)
+async def test_a_tournament_of_twenty_classroom_games_between_two_strategies(redis_url: str) -> None:
+    from tests.server.test_workers import worker_process
+
+    with worker_process(redis_url) as (address, _):  # `normarena serve`, as the README starts it
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "normarena", "tournament", "--url", f"http://{address}", "--scenario",
+            "classroom-quick", "--games", "20", "--bots", "norway=entrepreneur,nupi=entrepreneur,*=broker",
+            "--seed", "3", "--json", "--quiet",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), 600)
     assert process.returncode == 0, err.decode()
     summary = json.loads(out)
     assert summary["games"] == 20 and set(summary["by_strategy"]) == {"entrepreneur", "broker"}
