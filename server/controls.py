@@ -8,23 +8,14 @@ the moment the chosen round began.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from game_rules import Action, Applied, Event, GameState, apply, decode_action, new_game
 from scenarios import load_scenario
 from server import keys
 from server.auth import FACILITATOR_ROLE, SPECTATOR_ROLE, new_code, new_game_id, new_token, seat_role, token_hash
-from server.service import GameService, ServiceError
+from server.service import CreatedGame, GameService, ServiceError
 from server.store import replace_version
-
-
-@dataclass(frozen=True)
-class ForkedGame:
-    game_id: str
-    facilitator_token: str
-    spectator_token: str
-    join_codes: dict[str, str]
 
 
 def _event(kind: str, state: GameState, text: str, **detail: Any) -> Event:
@@ -146,7 +137,7 @@ class Controls:
         await self.service.after_change(game_id, current.state, state)
         return seq
 
-    async def fork(self, game_id: str, round_number: int) -> ForkedGame:
+    async def fork(self, game_id: str, round_number: int) -> CreatedGame:
         """A new game starting where this one stood at the start of a round, with its own tokens."""
         meta = await self.store.meta(game_id)
         state, log = await self._rebuild(game_id, round_number)
@@ -163,7 +154,7 @@ class Controls:
         await self.store.create(fork_id, state, fork_meta, tokens, {c: f"{fork_id} {s}" for s, c in codes.items()})
         await self.store.copy_actions(fork_id, log)
         await self.service.after_change(fork_id, new_game(scenario, int(meta["seed"])), state)
-        return ForkedGame(fork_id, facilitator, spectator, codes)
+        return CreatedGame(fork_id, facilitator, spectator, codes)
 
     async def _announce(self, game_id: str, kind: str, text: str, **detail: Any) -> int:
         """Tell everyone in the game's event stream; the state and the action log stay as they are."""
