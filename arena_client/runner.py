@@ -7,7 +7,6 @@ the same results (and the same as `normarena simulate` for those seeds).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,7 +129,3 @@ async def run_tournament(
         )
         progress()
     return results
-
-
-def run(coroutine: Any) -> Any:
-    return asyncio.run(coroutine)

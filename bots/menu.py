@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from game_rules import LegalAction, SeatAction
-from game_rules.actions import Order, SubmitOrder
+from game_rules.actions import SubmitOrder
 
 
 class Menu:
@@ -39,13 +39,6 @@ class Menu:
         found = self.orders(kind, **fields)
         return found[0] if found else None
 
-    def has(self, kind: str) -> bool:
-        return kind in self.by_type
-
     def one(self, kind: str) -> SeatAction | None:
         found = self.actions(kind)
         return found[0] if found else None
-
-
-def order_of(action: SeatAction) -> Order | None:
-    return action.order if isinstance(action, SubmitOrder) else None

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 Choice = Literal["yes", "no", "abstain"]
-Direction = Literal[1, -1]
 SpoilMode = Literal["block_amendment", "delay_vote", "water_down"]
 GrantPurpose = Literal["study", "consultation", "panel"]
 PledgeKind = Literal["vote", "amendment", "no_spoil", "join_alliance", "side_issue"]

@@ -111,7 +111,6 @@ def spoiling(work: RoundOrders) -> None:
         if exposed:
             loss = min(state.seats[seat].credibility, r.spoil_exposure_credibility)
             state.seats[seat].credibility -= loss
-            state.seats[seat].spoils_exposed += 1
             work.emit(
                 "spoiler_exposed",
                 f"{work.name(seat)} was exposed spoiling ({order.mode.replace('_', ' ')}).",

@@ -39,15 +39,6 @@ def alliances_of(state: GameState, seat: str) -> list[Alliance]:
     return [a for a in state.alliances.values() if seat in a.members]
 
 
-def message_audience(state: GameState, to: str) -> tuple[str, ...]:
-    """Who may read a message: () for public, the members for an alliance, else the one seat."""
-    if to == PUBLIC:
-        return ()
-    if to.startswith(ALLIANCE_PREFIX):
-        return tuple(state.alliances[to[len(ALLIANCE_PREFIX) :]].members)
-    return (to,)
-
-
 def send_message(
     scenario: Scenario, state: GameState, seat: str, action: SendMessage, events: list[Event]
 ) -> Rejected | None:

@@ -30,7 +30,6 @@ class RoundOrders:
         self.state = state
         self.events = events
         order = state.shuffle(list(scenario.seat_ids))
-        self.seat_order = order
         self.given = [Given(seat, o) for seat in order for o in state.seats[seat].orders]
         self.amended: dict[str, tuple[int, str]] = {}
         self.performed: set[tuple[str, str]] = set()

@@ -233,7 +233,6 @@ class Scenario:
     brief: str
     decision_rule: DecisionRule
     rounds: int
-    ripeness_start: float
     ripeness_threshold: float
     ripeness_floor: float
     ripeness_schedule: tuple[float, ...]
@@ -370,7 +369,6 @@ def scenario_from_mapping(raw: Mapping[str, Any]) -> Scenario:
         brief=raw["brief"],
         decision_rule=raw["decision_rule"],
         rounds=int(raw["rounds"]),
-        ripeness_start=float(ripeness["schedule"][0]),
         ripeness_threshold=float(ripeness["threshold"]),
         ripeness_floor=float(ripeness["floor"]),
         ripeness_schedule=tuple(float(x) for x in ripeness["schedule"]),

@@ -45,7 +45,6 @@ class SeatState:
     ballot: Choice | None = None
     side_ballots: dict[str, Choice] = field(default_factory=dict)
     earmarks: dict[str, int] = field(default_factory=dict)
-    spoils_exposed: int = 0
 
     def clone(self) -> SeatState:
         return replace(
