@@ -91,8 +91,9 @@ _SEAT_HANDLERS: dict[type, tuple[Phase, _Handler]] = {
 }
 
 
-def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = ()) -> GameState:
-    """A game in its lobby. `ablations` switch mechanics off, for experiments (see ABLATIONS)."""
+def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = (), id_salt: str = "") -> GameState:
+    """A game in its lobby. `ablations` switch mechanics off, for experiments (see ABLATIONS);
+    `id_salt` (a server's secret per game) makes private offers' ids unguessable."""
     unknown = [a for a in ablations if a not in ABLATIONS]
     if unknown:
         raise ValueError(f"unknown mechanic(s) to ablate: {', '.join(unknown)}; known: {', '.join(ABLATIONS)}")
@@ -143,6 +144,7 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = ()) -> 
         votes=[],
         bulletins=[],
         history=[],
+        id_salt=id_salt,
     )
 
 

@@ -20,12 +20,17 @@ from game_rules.actions import (
     Terms,
     WithdrawOffer,
 )
+from game_rules.codec import to_plain
 from game_rules.events import Event
 from game_rules.rejections import Rejected, reject
 from game_rules.scenario import Scenario
 from game_rules.state import Alliance, GameState, Message, Offer, PledgeRecord, replace
 
 ALLIANCE_PREFIX = "alliance:"
+# The state keeps only the newest messages (for views and bots); the event log keeps them all,
+# so a game's stored state does not grow with its conversation.
+MESSAGE_WINDOW = 60
+MESSAGE_WINDOW_CHARS = 24_000
 RESOURCE_NAMES = ("capital", "funds", "expertise")
 CHOICES = ("yes", "no", "abstain")
 
@@ -64,12 +69,13 @@ def send_message(
         recipients = [to]
     else:
         return reject("unknown_seat", f"{to!r} is neither a seat, an alliance nor 'public'.")
-    number = len(state.messages) + 1
-    state.messages.append(Message(number=number, round=state.round, sender=seat, to=to, text=action.text))
+    state.message_total += 1
+    number = state.message_total
+    audience = () if to == PUBLIC else (seat, *recipients)
+    _keep_message(state, Message(number, state.round, seat, to, action.text, audience))
     counts = state.message_counts.setdefault(seat, {})
     for r in recipients or [PUBLIC]:
         counts[r] = counts.get(r, 0) + 1
-    audience = () if to == PUBLIC else (seat, *recipients)
     events.append(
         Event(
             kind="message",
@@ -80,6 +86,15 @@ def send_message(
         )
     )
     return None
+
+
+def _keep_message(state: GameState, message: Message) -> None:
+    """Add a message to the state's window, dropping the oldest beyond its bounds."""
+    window = [*state.messages, message]
+    chars = sum(len(m.text) for m in window)
+    while len(window) > MESSAGE_WINDOW or (chars > MESSAGE_WINDOW_CHARS and len(window) > 1):
+        chars -= len(window.pop(0).text)
+    state.messages = window
 
 
 def _check_terms(scenario: Scenario, state: GameState, terms: Terms, giver: str) -> Rejected | None:
@@ -143,7 +158,7 @@ def make_offer(
         return problem
     if not _affords(state, seat, action.gives):
         return reject("insufficient_resources", "You do not hold what this offer gives.")
-    offer_id = state.new_id("o")
+    offer_id = state.new_id("o", secret=True)
     state.offers[offer_id] = Offer(
         id=offer_id, round=state.round, sender=seat, recipient=action.to, gives=action.gives, gets=action.gets
     )
@@ -153,19 +168,30 @@ def make_offer(
             round=state.round,
             text=f"{scenario.seat(seat).name} made an offer to {scenario.seat(action.to).name}.",
             audience=(seat, action.to),
-            detail={"offer": offer_id, "sender": seat, "recipient": action.to},
+            detail={
+                "offer": offer_id,
+                "sender": seat,
+                "recipient": action.to,
+                "gives": to_plain(action.gives),
+                "gets": to_plain(action.gets),
+            },
         )
     )
     return None
 
 
-def _open_offer(state: GameState, offer_id: str) -> Rejected | None:
+def _own_offer(state: GameState, offer_id: str, seat: str, side: str) -> Offer | Rejected:
+    """The open offer `seat` may answer (as its recipient) or withdraw (as its sender). An offer
+    between other seats is answered exactly as one that does not exist: refusals never tell a
+    seat that someone else's private offer is there."""
     offer = state.offers.get(offer_id)
-    if offer is None:
-        return reject("unknown_offer", f"There is no offer {offer_id!r}.")
+    party = None if offer is None else (offer.recipient if side == "recipient" else offer.sender)
+    if offer is None or party != seat:
+        role = "made to you" if side == "recipient" else "of yours"
+        return reject("unknown_offer", f"There is no offer {offer_id!r} {role}.")
     if offer.status != "open":
         return reject("offer_not_open", f"Offer {offer_id} is already {offer.status}.")
-    return None
+    return offer
 
 
 def _transfer(state: GameState, giver: str, taker: str, terms: Terms) -> None:
@@ -181,12 +207,9 @@ def _transfer(state: GameState, giver: str, taker: str, terms: Terms) -> None:
 def accept_offer(
     scenario: Scenario, state: GameState, seat: str, action: AcceptOffer, events: list[Event]
 ) -> Rejected | None:
-    problem = _open_offer(state, action.offer)
-    if problem is not None:
-        return problem
-    offer = state.offers[action.offer]
-    if offer.recipient != seat:
-        return reject("not_your_offer", "Only the seat an offer is made to can accept it.")
+    offer = _own_offer(state, action.offer, seat, "recipient")
+    if isinstance(offer, Rejected):
+        return offer
     if not _affords(state, offer.sender, offer.gives):
         return reject("insufficient_resources", "The offer's sender no longer holds what it gives.")
     if not _affords(state, seat, offer.gets):
@@ -215,12 +238,9 @@ def accept_offer(
 def decline_offer(
     scenario: Scenario, state: GameState, seat: str, action: DeclineOffer, events: list[Event]
 ) -> Rejected | None:
-    problem = _open_offer(state, action.offer)
-    if problem is not None:
-        return problem
-    offer = state.offers[action.offer]
-    if offer.recipient != seat:
-        return reject("not_your_offer", "Only the seat an offer is made to can decline it.")
+    offer = _own_offer(state, action.offer, seat, "recipient")
+    if isinstance(offer, Rejected):
+        return offer
     state.offers[offer.id] = replace(offer, status="declined")
     events.append(
         Event(
@@ -237,12 +257,9 @@ def decline_offer(
 def withdraw_offer(
     scenario: Scenario, state: GameState, seat: str, action: WithdrawOffer, events: list[Event]
 ) -> Rejected | None:
-    problem = _open_offer(state, action.offer)
-    if problem is not None:
-        return problem
-    offer = state.offers[action.offer]
-    if offer.sender != seat:
-        return reject("not_your_offer", "Only the seat that made an offer can withdraw it.")
+    offer = _own_offer(state, action.offer, seat, "sender")
+    if isinstance(offer, Rejected):
+        return offer
     state.offers[offer.id] = replace(offer, status="withdrawn")
     events.append(
         Event(
@@ -257,10 +274,11 @@ def withdraw_offer(
 
 
 def expire_offers(state: GameState, events: list[Event]) -> None:
-    """Offers live for one round."""
+    """Offers live for one round. Once answered or expired an offer leaves the state (its
+    pledges stay, and the event log keeps the offer for the debrief)."""
     for offer in list(state.offers.values()):
+        del state.offers[offer.id]
         if offer.status == "open":
-            state.offers[offer.id] = replace(offer, status="expired")
             events.append(
                 Event(
                     kind="offer_expired",

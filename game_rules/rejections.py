@@ -42,7 +42,6 @@ CODES: dict[str, Family] = {
     "already_member": "illegal",
     "not_invited": "illegal",
     "offer_not_open": "illegal",
-    "not_your_offer": "illegal",
     "draft_not_tabled": "illegal",
     "draft_already_tabled": "illegal",
     "not_a_sponsor": "illegal",

@@ -7,6 +7,7 @@ without a slow deep copy.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -85,11 +86,15 @@ class Alliance:
 
 @dataclass(frozen=True)
 class Message:
+    """A message as sent. `audience` is who could read it then (empty: everyone), so a seat
+    that joins an alliance later does not read what was said before it came in."""
+
     number: int
     round: int
     sender: str
     to: str
     text: str
+    audience: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,7 +226,7 @@ class GameState:
     links: list[tuple[str, str]]
     offers: dict[str, Offer]
     pledges: list[PledgeRecord]
-    messages: list[Message]
+    messages: list[Message]  # the newest few only: the event log keeps the whole conversation
     message_counts: dict[str, dict[str, int]]
     draft_history: list[DraftChange]
     spoils: list[SpoilRecord]
@@ -233,6 +238,8 @@ class GameState:
     history: list[RoundRecord]
     outcome: Outcome = ""
     next_id: int = 1
+    message_total: int = 0  # messages ever sent: the next one's number
+    id_salt: str = ""  # with a salt, offer ids are unguessable (see `new_id`)
 
     def clone(self) -> GameState:
         """A copy that shares only immutable records with this one."""
@@ -276,11 +283,16 @@ class GameState:
         self.rng = f"{after:016x}"
         return index
 
-    def new_id(self, prefix: str) -> str:
-        """A fresh id for an offer or alliance; ids are game-local and deterministic."""
-        value = f"{prefix}{self.next_id}"
+    def new_id(self, prefix: str, secret: bool = False) -> str:
+        """A fresh id for an offer or alliance; ids are game-local and deterministic. A secret
+        id (a private offer's) is a keyed hash when the game has a salt, so nobody can guess
+        another seat's offer ids or count them from their own."""
+        number = self.next_id
         self.next_id += 1
-        return value
+        if secret and self.id_salt:
+            digest = hashlib.sha256(f"{self.id_salt}:{prefix}:{number}".encode()).hexdigest()
+            return f"{prefix}{digest[:12]}"
+        return f"{prefix}{number}"
 
     @property
     def is_over(self) -> bool:

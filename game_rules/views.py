@@ -12,7 +12,7 @@ from typing import Any
 from game_rules.actions import FACILITATOR, PUBLIC
 from game_rules.codec import to_plain
 from game_rules.events import Event
-from game_rules.negotiation import ALLIANCE_PREFIX, alliance_span
+from game_rules.negotiation import alliance_span
 from game_rules.orders import reserved, staff_of
 from game_rules.scenario import Scenario
 from game_rules.scoring import epilogue, scores
@@ -20,41 +20,54 @@ from game_rules.state import GameState, Message
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
 
 SPECTATOR = "spectator"
-RECENT_ROUNDS = 2
-RECENT_MESSAGES = 200
 
 
 def view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, Any]:
     """The view for a seat id, "facilitator" or "spectator"."""
     if viewer == FACILITATOR or state.phase == "ended":
         return _full_view(scenario, state, viewer)
-    table = _public(scenario, state, exact=False)
+    table = public_view(scenario, state)
     if viewer == SPECTATOR or viewer not in state.seats:
-        table["viewer"] = SPECTATOR
         return table
-    table["viewer"] = viewer
-    table["you"] = _you(scenario, state, viewer)
-    table["messages"] = [_message(m) for m in _recent_messages(state) if _can_read(state, m, viewer)]
-    table["offers"] = [
+    return {**table, **seat_part(scenario, state, viewer, table)}
+
+
+def public_view(scenario: Scenario, state: GameState) -> dict[str, Any]:
+    """What a spectator sees during play: the part of every seat's view that is the same for all."""
+    table = _public(scenario, state, exact=False)
+    table["viewer"] = SPECTATOR
+    return table
+
+
+def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, Any]) -> dict[str, Any]:
+    """During play, the entries of a seat's view that differ from the public `table` (built by
+    `public_view` from the same state): its own business, and its messages and alliances.
+    A server builds the public table once per change and this part per seat."""
+    part: dict[str, Any] = {"viewer": seat, "you": _you(scenario, state, seat)}
+    part["messages"] = [_message(m) for m in state.messages if _can_read(m, seat)]
+    part["offers"] = [
         to_plain(o)
         for o in state.offers.values()
-        if viewer in (o.sender, o.recipient) and (o.status == "open" or o.round == state.round)
+        if seat in (o.sender, o.recipient) and (o.status == "open" or o.round == state.round)
     ]
-    table["pledges"] = [
+    part["pledges"] = [
         to_plain(p)
         for p in state.pledges
-        if viewer in (p.pledger, p.beneficiary) and (p.status == "pending" or p.round == state.round)
+        if seat in (p.pledger, p.beneficiary) and (p.status == "pending" or p.round == state.round)
     ]
+    alliances = []
     for alliance in table["alliances"]:
         live = state.alliances[alliance["id"]]
-        if viewer in live.members or viewer in live.invited:
-            alliance["platform"] = dict(live.platform)
-        if viewer in live.members:
+        if seat in live.members or seat in live.invited:
+            alliance = {**alliance, "platform": dict(live.platform)}
+        if seat in live.members:
             alliance["invited"] = list(live.invited)
-    table["invitations"] = [a.id for a in state.alliances.values() if viewer in a.invited]
-    table["soundings"] = [to_plain(s) for s in state.soundings if viewer in s.audience]
-    table["linked_moves"] = _linked_moves(state, viewer)
-    return table
+        alliances.append(alliance)
+    part["alliances"] = alliances
+    part["invitations"] = [a.id for a in state.alliances.values() if seat in a.invited]
+    part["soundings"] = [to_plain(s) for s in state.soundings if seat in s.audience]
+    part["linked_moves"] = _linked_moves(state, seat)
+    return part
 
 
 def visible_events(events: tuple[Event, ...] | list[Event], viewer: str) -> list[Event]:
@@ -66,28 +79,10 @@ def visible_events(events: tuple[Event, ...] | list[Event], viewer: str) -> list
     return [e for e in events if e.is_visible_to(viewer)]
 
 
-def _recent_messages(state: GameState) -> list[Message]:
-    """Messages of this round and the last, the newest `RECENT_MESSAGES` at most. Every message
-    reached its readers as an event when it was sent, and a client that reconnects gets it again
-    from the event log; a view that carried the whole conversation would grow with it, and be
-    sent again with every event."""
-    since = state.round - RECENT_ROUNDS + 1
-    recent: list[Message] = []
-    for message in reversed(state.messages):
-        if message.round < since or len(recent) >= RECENT_MESSAGES:
-            break
-        recent.append(message)
-    recent.reverse()
-    return recent
-
-
-def _can_read(state: GameState, message: Message, seat: str) -> bool:
-    if message.to == PUBLIC or message.sender == seat or message.to == seat:
-        return True
-    if message.to.startswith(ALLIANCE_PREFIX):
-        alliance = state.alliances.get(message.to[len(ALLIANCE_PREFIX) :])
-        return alliance is not None and seat in alliance.members
-    return False
+def _can_read(message: Message, seat: str) -> bool:
+    """Who could read a message is fixed when it is sent (the state keeps only the newest few;
+    every message reached its readers as an event, which the event log keeps)."""
+    return not message.audience or seat in message.audience
 
 
 def _message(message: Message) -> dict[str, Any]:
@@ -181,8 +176,8 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             for a in state.alliances.values()
         ],
         "links": [list(pair) for pair in state.links],
-        "messages": [_message(m) for m in _recent_messages(state) if m.to == PUBLIC],
-        "message_count": len(state.messages),
+        "messages": [_message(m) for m in state.messages if m.to == PUBLIC],
+        "message_count": sum(counts.get(PUBLIC, 0) for counts in state.message_counts.values()),
         "bulletins": list(state.bulletins),
         "votes": [to_plain(v) for v in state.votes],
         "side_issues": [

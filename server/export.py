@@ -38,8 +38,9 @@ async def export_game(store: GameStore, game_id: str) -> dict[str, Any]:
     events = await store.events_since(game_id, 0)
     actions = Counter(actor for actor, _ in log)
     orders = Counter(actor for actor, action in log if action.get("type") == "submit_order")
-    offers_made = Counter(o.sender for o in state.offers.values())
-    accepted = Counter(o.recipient for o in state.offers.values() if o.status == "accepted")
+    # Answered offers leave the state at the end of their round; the event log keeps them all.
+    offers_made = Counter(s.event.detail["sender"] for s in events if s.event.kind == "offer_made")
+    accepted = Counter(s.event.detail["recipient"] for s in events if s.event.kind == "offer_accepted")
     broken = Counter(p.pledger for p in state.pledges if p.status == "broken")
     cards = scores(scenario, state)
     by_player: dict[tuple[str, str], Counter[str]] = {}

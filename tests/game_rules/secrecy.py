@@ -15,6 +15,7 @@ from typing import Any
 from game_rules import FACILITATOR, PUBLIC, SPECTATOR, Event, GameState, Scenario, to_plain, view, visible_events
 from game_rules.actions import ORDER_TYPES, Action
 from game_rules.negotiation import ALLIANCE_PREFIX
+from game_rules.state import Message
 from scenarios import list_scenarios
 
 SCENARIOS = list_scenarios()
@@ -95,12 +96,11 @@ def readers(state: GameState, sender: str, to: str) -> set[str]:
     return {sender, to}
 
 
-def can_read(state: GameState, seat: str, sender: str, to: str) -> bool:
-    if to.startswith(ALLIANCE_PREFIX):
-        # The channel belongs to the alliance's current members, not to past ones.
-        alliance = state.alliances.get(to[len(ALLIANCE_PREFIX) :])
-        return sender == seat or (alliance is not None and seat in alliance.members)
-    return seat in readers(state, sender, to)
+def can_read(message: Message, seat: str) -> bool:
+    """Who may read a message is settled when it is sent (its event's audience, checked by
+    `assert_events_reach_only_their_audience`): a later member of an alliance does not read
+    what its channel carried before."""
+    return not message.audience or seat in message.audience
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def assert_spectator_view_is_public(point: Checkpoint, who: str = SPECTATOR) -> 
     assert_blocs_as_the_scenario_allows(scenario, seen)
     assert all(m["to"] == PUBLIC for m in seen["messages"]), "a spectator sees a private message"
     listed = {m["number"] for m in seen["messages"]}
-    assert {m.number for m in state.messages if m.to == PUBLIC and m.round == state.round} <= listed
+    assert {m.number for m in state.messages if m.to == PUBLIC} == listed
     for message in state.messages:
         if message.to != PUBLIC and message.number in point.texts:
             assert point.texts[message.number] not in text, f"a spectator sees {message.text}"
@@ -240,11 +240,8 @@ def assert_seat_view_keeps_secrets(point: Checkpoint, seat: str) -> None:
     # (Older ones may be left out of the view: they reached the seat as events.)
     listed = {m["number"] for m in seen["messages"]}
     for message in state.messages:
-        readable = can_read(state, seat, message.sender, message.to)
-        if message.number in listed:
-            assert readable, f"{seat} sees {message}"
-        elif readable:
-            assert message.round < state.round, f"{seat} misses this round's {message}"
+        readable = can_read(message, seat)
+        assert (message.number in listed) == readable, f"{seat}: {message}"
         if not readable and message.number in point.texts:
             assert point.texts[message.number] not in text, f"{seat} sees {message.text}"
 
@@ -306,7 +303,7 @@ def assert_events_reach_only_their_audience(scenario: Scenario, moment: Moment) 
         # No event a seat receives carries a message it may not read.
         text = dump([to_plain(e) for e in mine])
         for message in after.messages:
-            if message.round == after.round and not can_read(after, seat, message.sender, message.to):
+            if message.round == after.round and not can_read(message, seat):
                 assert as_json(message.text) not in text, f"{seat} hears {message.text}"
     for event in events:
         if event.kind in PRIVATE_EVENT_KINDS:
@@ -315,8 +312,11 @@ def assert_events_reach_only_their_audience(scenario: Scenario, moment: Moment) 
             sender, to = event.detail["sender"], event.detail["to"]
             expected = set() if to == PUBLIC else readers(after, sender, to)
             assert set(event.audience) == expected, event
+            kept = [m for m in after.messages if m.number == event.detail["number"]]
+            assert [set(m.audience) for m in kept] == [expected], event
         if event.kind.startswith("offer_"):
-            offer = after.offers[event.detail["offer"]]
+            # An answered offer leaves the state at the end of its round.
+            offer = moment.before.offers.get(event.detail["offer"]) or after.offers[event.detail["offer"]]
             assert set(event.audience) <= {offer.sender, offer.recipient}, event
         if event.kind in ("order_submitted", "order_withdrawn"):
             assert event.audience == (moment.actor,), event

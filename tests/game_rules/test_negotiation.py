@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from game_rules import PUBLIC, GameState, Scenario, view
+from game_rules import FACILITATOR, PUBLIC, Applied, GameState, Scenario, apply, new_game, view
 from game_rules.actions import (
     AcceptOffer,
+    ClosePhase,
     DeclineOffer,
     EndNegotiation,
     FoundAlliance,
@@ -18,9 +19,12 @@ from game_rules.actions import (
     MakeOffer,
     Pledge,
     SendMessage,
+    StartGame,
     Terms,
     WithdrawOffer,
 )
+from game_rules.negotiation import MESSAGE_WINDOW, MESSAGE_WINDOW_CHARS
+from scenarios import load_scenario
 from tests.conftest import allied, close, ok, refused, started
 
 
@@ -130,8 +134,8 @@ def test_an_offer_giving_more_than_the_sender_holds_is_refused(quick: Scenario) 
 def test_only_the_recipient_can_accept_or_decline(quick: Scenario) -> None:
     state, offer_id = offer(quick, started(quick), "norway", "nupi", Terms(funds=2), Terms(expertise=1))
     for seat in ("norway", "china"):
-        assert refused(quick, state, seat, AcceptOffer(offer=offer_id)).code == "not_your_offer"
-        assert refused(quick, state, seat, DeclineOffer(offer=offer_id)).code == "not_your_offer"
+        assert refused(quick, state, seat, AcceptOffer(offer=offer_id)).code == "unknown_offer"
+        assert refused(quick, state, seat, DeclineOffer(offer=offer_id)).code == "unknown_offer"
     declined = ok(quick, state, "nupi", DeclineOffer(offer=offer_id))
     assert declined.offers[offer_id].status == "declined"
     assert refused(quick, declined, "nupi", AcceptOffer(offer=offer_id)).code == "offer_not_open"
@@ -139,7 +143,7 @@ def test_only_the_recipient_can_accept_or_decline(quick: Scenario) -> None:
 
 def test_only_the_sender_can_withdraw_and_a_withdrawn_offer_cannot_be_accepted(quick: Scenario) -> None:
     state, offer_id = offer(quick, started(quick), "norway", "nupi", Terms(funds=2), Terms(expertise=1))
-    assert refused(quick, state, "nupi", WithdrawOffer(offer=offer_id)).code == "not_your_offer"
+    assert refused(quick, state, "nupi", WithdrawOffer(offer=offer_id)).code == "unknown_offer"
     withdrawn = ok(quick, state, "norway", WithdrawOffer(offer=offer_id))
     assert withdrawn.offers[offer_id].status == "withdrawn"
     assert refused(quick, withdrawn, "nupi", AcceptOffer(offer=offer_id)).code == "offer_not_open"
@@ -151,11 +155,13 @@ def test_open_offers_expire_at_the_end_of_the_round(quick: Scenario) -> None:
     state = ok(quick, state, "msf", AcceptOffer(offer=taken_id))
     state = close(quick, state)  # to the act phase: still the same round
     assert state.offers[open_id].status == "open"
-    state = close(quick, state)  # the round resolves and ends
-    assert state.round == 2
-    assert state.offers[open_id].status == "expired"
-    assert state.offers[taken_id].status == "accepted"
-    assert refused(quick, state, "nupi", AcceptOffer(offer=open_id)).code == "offer_not_open"
+    result = apply(quick, state, FACILITATOR, ClosePhase())  # the round resolves and ends
+    assert isinstance(result, Applied) and result.state.round == 2
+    expired = [e for e in result.events if e.kind == "offer_expired"]
+    assert [(e.detail["offer"], set(e.audience)) for e in expired] == [(open_id, {"norway", "nupi"})]
+    # Answered and expired offers leave the state: the event log keeps them.
+    assert result.state.offers == {}
+    assert refused(quick, result.state, "nupi", AcceptOffer(offer=open_id)).code == "unknown_offer"
 
 
 def test_pledges_are_recorded_for_both_sides_on_acceptance(quick: Scenario) -> None:
@@ -255,3 +261,46 @@ def test_a_seat_that_ended_negotiation_can_still_send_messages_but_not_offers(qu
     assert len(ok(quick, state, "norway", SendMessage(to=PUBLIC, text="Still here")).messages) == 1
     offering = MakeOffer(to="nupi", gives=Terms(funds=2), gets=Terms())
     assert refused(quick, state, "norway", offering).code == "already_done"
+
+
+def test_another_seats_offer_is_refused_exactly_as_one_that_does_not_exist(quick: Scenario) -> None:
+    """Refusals never confirm that a private offer between other seats exists."""
+    state, offer_id = offer(quick, started(quick), "norway", "nupi", Terms(funds=2), Terms(expertise=1))
+    for action in (AcceptOffer(offer=offer_id), DeclineOffer(offer=offer_id), WithdrawOffer(offer=offer_id)):
+        real = refused(quick, state, "china", action)
+        missing = refused(quick, state, "china", type(action)(offer="o-none"))
+        assert real.code == missing.code == "unknown_offer"
+        assert real.message.replace(offer_id, "X") == missing.message.replace("o-none", "X")
+
+
+def test_with_a_salt_offer_ids_do_not_count_offers() -> None:
+    scenario = load_scenario("classroom-quick")
+    salted = ok(scenario, new_game(scenario, 7, id_salt="s3cret"), FACILITATOR, StartGame())
+    first, first_id = offer(scenario, salted, "norway", "nupi", Terms(funds=1), Terms())
+    _, second_id = offer(scenario, first, "norway", "nupi", Terms(funds=1), Terms())
+    assert first_id != second_id and not first_id[1:].isdigit() and len(first_id) == 13
+    other = ok(scenario, new_game(scenario, 7, id_salt="other"), FACILITATOR, StartGame())
+    assert offer(scenario, other, "norway", "nupi", Terms(funds=1), Terms())[1] != first_id
+
+
+def test_the_state_keeps_a_bounded_window_of_messages_and_numbers_them_all(quick: Scenario) -> None:
+    state = started(quick)
+    for index in range(MESSAGE_WINDOW + 15):
+        state = ok(quick, state, "norway", SendMessage(to=PUBLIC, text=f"note {index}"))
+    assert len(state.messages) == MESSAGE_WINDOW
+    assert state.messages[-1].number == state.message_total == MESSAGE_WINDOW + 15
+    assert state.messages[0].text == "note 15"
+    long_text = "y" * quick.rules.message_max_chars
+    for _ in range(MESSAGE_WINDOW):
+        state = ok(quick, state, "nupi", SendMessage(to=PUBLIC, text=long_text))
+    assert sum(len(m.text) for m in state.messages) <= MESSAGE_WINDOW_CHARS
+
+
+def test_a_seat_that_joins_an_alliance_does_not_read_what_was_said_before(quick: Scenario) -> None:
+    state, alliance = allied(quick, started(quick), "norway", "nupi")
+    state = ok(quick, state, "norway", SendMessage(to=f"alliance:{alliance}", text="before china"))
+    state = ok(quick, state, "norway", InviteToAlliance(alliance=alliance, seat="china"))
+    state = ok(quick, state, "china", JoinAlliance(alliance=alliance))
+    state = ok(quick, state, "nupi", SendMessage(to=f"alliance:{alliance}", text="after china"))
+    seen = [m["text"] for m in view(quick, state, "china")["messages"]]
+    assert seen == ["after china"]

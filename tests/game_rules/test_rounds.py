@@ -188,9 +188,12 @@ def test_the_game_ends_when_the_draft_is_adopted(calm: Scenario) -> None:
 def test_the_facilitator_can_end_the_game_and_open_offers_expire(calm: Scenario) -> None:
     state = ok(calm, started(calm), "norway", MakeOffer(to="nupi", gives=Terms(funds=2), gets=Terms()))
     (offer_id,) = state.offers
-    state = ok(calm, state, FACILITATOR, EndGame())
+    result = apply(calm, state, FACILITATOR, EndGame())
+    assert isinstance(result, Applied)
+    state = result.state
     assert (state.phase, state.outcome) == ("ended", "ended_by_facilitator")
-    assert state.offers[offer_id].status == "expired"
+    assert [e.detail["offer"] for e in result.events if e.kind == "offer_expired"] == [offer_id]
+    assert offer_id not in state.offers
     assert refused(calm, state, "nupi", AcceptOffer(offer=offer_id)).code == "game_over"
     assert refused(calm, state, FACILITATOR, EndGame()).code == "game_over"
 
