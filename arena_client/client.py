@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import itertools
 import json
 from dataclasses import dataclass
@@ -19,12 +20,13 @@ import httpx
 import msgpack
 import websockets
 
+from arena_client.patch import PatchError, apply_patch
 from game_rules import LegalAction, SeatAction, from_plain, to_plain
 from game_rules.actions import Action
 from game_rules.orders import Cost
 
-MSGPACK = "normarena.v1.msgpack"
-JSON = "normarena.v1.json"
+MSGPACK = "normarena.v2.msgpack"
+JSON = "normarena.v2.json"
 ANSWERS = ("ack", "turn", "pong", "error")
 RATE_LIMIT_PAUSE = 0.25
 
@@ -100,6 +102,8 @@ class GameClient:
     def __init__(self, base: str, game: str, token: str, protocol: str = MSGPACK) -> None:
         self.base, self.game, self.token, self.protocol = base, game, token, protocol
         self.seq = 0  # the newest event number received
+        self.view: dict[str, Any] = {}  # kept current: the welcome's view, then every patch
+        self.healthy = True  # False while the server says the game's store is unreachable
         self.welcome: dict[str, Any] = {}
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ids = itertools.count(1)
@@ -128,6 +132,7 @@ class GameClient:
         if first["type"] == "error":
             raise ServerError(first["code"], first["message"])
         self.welcome = first
+        self.view = first["view"]
         for event in first.get("missed", []):
             self.events.put_nowait(event)
         self.seq = max(self.seq, int(first["seq"]))
@@ -145,19 +150,40 @@ class GameClient:
         try:
             async for frame in self._socket:
                 message = self._decode(frame)
-                if message["type"] in ANSWERS and message.get("id") in self._waiting:
+                kind = message["type"]
+                if kind in ANSWERS and message.get("id") in self._waiting:
                     future = self._waiting.pop(message["id"])
                     if not future.done():
                         future.set_result(message)
-                elif message["type"] == "events":
-                    self.seq = max(self.seq, int(message["seq"]))
+                elif kind == "error" and message.get("code") == "rate_limited":
+                    # Refused before it was read: every request waiting is sent again after a pause.
+                    for future in self._waiting.values():
+                        if not future.done():
+                            future.set_result(message)
+                    self._waiting.clear()
+                elif kind == "events":
+                    self._follow(message)
                     self.events.put_nowait(message)
+                elif kind == "view":
+                    self.view = message["view"]
+                    self.seq = max(self.seq, int(message["seq"]))
+                elif kind == "status":
+                    self.healthy = message["state"] == "ok"
         except websockets.ConnectionClosed:
             pass
         for future in self._waiting.values():
             if not future.done():
                 future.set_exception(ConnectionError("the connection dropped"))
         self._waiting.clear()
+
+    def _follow(self, message: dict[str, Any]) -> None:
+        """Apply an events frame's patch to the view; a patch that does not fit means the view
+        must be fetched whole (the next `ask` brings it)."""
+        self.seq = max(self.seq, int(message["seq"]))
+        try:
+            apply_patch(self.view, message["patch"])
+        except PatchError:
+            self.view = {}
 
     async def request(self, message: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
         """Send a request and return its answer; resumes and resends once if the connection drops,
@@ -175,7 +201,7 @@ class GameClient:
                     raise
                 await self._resume()
                 continue
-            if answer["type"] == "error" and answer["code"] == "rate_limited":
+            if answer["type"] == "error" and answer["code"] in ("rate_limited", "unavailable", "busy"):
                 await asyncio.sleep(RATE_LIMIT_PAUSE)
                 continue
             if answer["type"] == "error":
@@ -199,6 +225,8 @@ class GameClient:
     async def ask(self) -> Turn:
         """The view now, its version, and the legal actions with their costs."""
         answer = await self.request({"type": "ask"})
+        if not self.view:  # lost track (a patch that did not fit): start again from this one
+            self.view = copy.deepcopy(answer["view"])
         legal = [LegalAction(from_plain(SeatAction, e["action"]), Cost(**e["cost"])) for e in answer["legal"]]
         return Turn(view=answer["view"], legal=legal, version=answer["version"], seq=answer["seq"])
 

@@ -51,6 +51,10 @@ EventKind = Literal[
     "deadline_extended",
     "seat_reissued",
     "game_rolled_back",
+    "joining_locked",
+    "joining_unlocked",
+    "bot_seated",
+    "bot_unseated",
 ]
 
 

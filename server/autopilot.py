@@ -1,26 +1,32 @@
 """Autopilots: reference bots the facilitator seats in an empty or absent seat.
 
-Which seats have an autopilot is written in Redis (a set shared by all workers). Each worker
-runs a loop that adopts any autopilot nobody is running: it takes a short lease, refreshes
-it while the bot plays, and lets it lapse when it stops; if a worker dies, another adopts
-its bots when their leases run out.
+Which seats have an autopilot is written in Redis (a set shared by all workers, and the
+game's meta `bot:<seat>`). Each worker runs a loop that adopts any autopilot nobody is
+running: it takes a short lease, refreshes it while the bot plays, and lets it lapse when it
+stops; if a worker dies, another adopts its bots when their leases run out. A bot moves when
+its game changes (it waits on its room), not by polling; it steps aside when its seat's meta
+entry goes (unseated, or a person joined the seat and acted).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 from bots import REFERENCE_BOTS, make_bot
 from game_rules import legal_actions, view
 from server import keys
 from server.auth import Role, seat_role
-from server.service import GameService, ServiceError
+from server.controls import AUTOPILOTS
+from server.errors import ServiceError
+from server.room import STORE_ERRORS, Room
+from server.service import GameService
 
-REGISTRY = f"{keys.PREFIX}:autopilots"
+log = logging.getLogger("normarena.autopilot")
 LEASE_MS = 3000
-IDLE_SECONDS = 0.1
+WAKE_SECONDS = 1.0  # a bot looks again this often even when nothing wakes it
 
 
 def _lease(game_id: str, seat: str) -> str:
@@ -34,20 +40,6 @@ class Autopilots:
         self.service = service
         self.running: dict[str, asyncio.Task[None]] = {}
         self._loop: asyncio.Task[None] | None = None
-
-    async def seat(self, game_id: str, seat: str, strategy: str) -> None:
-        """Put a reference bot in a seat; any worker may run it."""
-        scenario = await self.service.scenario_of(game_id)
-        if not scenario.has_seat(seat):
-            raise ServiceError("unknown_seat", f"There is no seat {seat!r} in this game.")
-        if strategy not in REFERENCE_BOTS:
-            raise ServiceError("unknown_bot", f"Choose a bot from {', '.join(REFERENCE_BOTS)}.")
-        await self.service.store.set_meta(game_id, **{f"bot:{seat}": strategy})
-        await self.service.store.redis.sadd(REGISTRY, f"{game_id}|{seat}")
-
-    async def unseat(self, game_id: str, seat: str) -> None:
-        await self.service.store.redis.srem(REGISTRY, f"{game_id}|{seat}")
-        await self.service.store.redis.hdel(keys.meta(game_id), f"bot:{seat}")
 
     async def start(self) -> None:
         self._loop = asyncio.create_task(self._adopt_forever())
@@ -63,42 +55,62 @@ class Autopilots:
     async def _adopt_forever(self) -> None:
         redis = self.service.store.redis
         while True:
-            with contextlib.suppress(Exception):
-                for raw in await redis.smembers(REGISTRY):
+            with contextlib.suppress(*STORE_ERRORS):
+                for raw in await redis.smembers(AUTOPILOTS):
                     entry = raw.decode()
                     if entry in self.running and not self.running[entry].done():
                         continue
                     game_id, seat = entry.split("|", 1)
                     if await redis.set(_lease(game_id, seat), "1", nx=True, px=LEASE_MS):
-                        self.running[entry] = asyncio.create_task(self._play(game_id, seat))
+                        self.running[entry] = asyncio.create_task(self._run(game_id, seat))
             await asyncio.sleep(LEASE_MS / 3000)
 
-    async def _play(self, game_id: str, seat: str) -> None:
-        """Play the seat until the game ends or the facilitator takes the bot away."""
-        service, redis = self.service, self.service.store.redis
-        meta = await service.store.meta(game_id)
-        strategy = meta.get(f"bot:{seat}", "")
-        if strategy not in REFERENCE_BOTS:
-            await self.unseat(game_id, seat)
-            return
-        bot = make_bot(strategy, int(meta.get("seed", "1")), seat)
-        scenario = await service.scenario_of(game_id)
-        role = Role(seat_role(seat))
+    async def _run(self, game_id: str, seat: str) -> None:
+        redis = self.service.store.redis
         try:
-            while await redis.sismember(REGISTRY, f"{game_id}|{seat}"):
-                await redis.pexpire(_lease(game_id, seat), LEASE_MS)
-                snapshot = await service.snapshot(game_id)
-                if snapshot.state.phase == "ended":
-                    await self.unseat(game_id, seat)
-                    return
-                legal = legal_actions(scenario, snapshot.state, seat)
-                if not legal:
-                    await asyncio.sleep(IDLE_SECONDS)
-                    continue
-                action: Any = bot.act(view(scenario, snapshot.state, seat), legal)
-                try:
-                    await service.act(game_id, role, action)
-                except ServiceError:
-                    await asyncio.sleep(IDLE_SECONDS)  # the game moved on, or is paused: look again
+            room = await self.service.hub.room(game_id)
+        except ServiceError:
+            await redis.srem(AUTOPILOTS, f"{game_id}|{seat}")  # the game is gone
+            return
+        room.users += 1
+        try:
+            finished = await self._play(room, seat)
+            if finished:
+                await redis.srem(AUTOPILOTS, f"{game_id}|{seat}")
+        except STORE_ERRORS:
+            pass  # adopted again once the store is back
+        except Exception:
+            log.exception("the autopilot in %s of game %s failed", seat, game_id)
         finally:
-            await redis.delete(_lease(game_id, seat))
+            room.users -= 1
+            with contextlib.suppress(*STORE_ERRORS):
+                await redis.delete(_lease(game_id, seat))
+
+    async def _play(self, room: Room, seat: str) -> bool:
+        """Play the seat until the game ends or the bot is taken away; True when it is over."""
+        redis = self.service.store.redis
+        strategy = room.meta.get(f"bot:{seat}", "")
+        if strategy not in REFERENCE_BOTS:
+            return True
+        bot = make_bot(strategy, int(room.meta.get("seed", "1")), seat)
+        role = Role(seat_role(seat))
+        while True:
+            await redis.pexpire(_lease(room.game_id, seat), LEASE_MS)
+            async with room.lock:
+                snapshot = await room.ensure_loaded()
+            if not room.meta.get(f"bot:{seat}"):
+                return True
+            if snapshot.state.phase == "ended":
+                return True
+            legal = legal_actions(room.scenario, snapshot.state, seat)
+            if legal:
+                action: Any = bot.act(view(room.scenario, snapshot.state, seat), legal)
+                try:
+                    await room.submit(seat, action, role, "")
+                    continue
+                except ServiceError:
+                    pass  # the game moved on, or is paused: look again when it changes
+            async with room.changed:
+                if room.snapshot is snapshot:  # nothing moved since we looked: wait until it does
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(room.changed.wait(), WAKE_SECONDS)

@@ -1,7 +1,9 @@
-"""One websocket's life: greeted, authenticated, live, closed; its send queue and rate limit.
+"""One websocket's life: greeted, live, closed; and its outbox of encoded frames.
 
-The queue is bounded: a client that stops reading is dropped rather than letting a worker's
-memory grow. The rate limit is a token bucket per connection.
+The outbox is bounded in bytes and in frames: a client that stops reading is dropped rather
+than letting a worker's memory grow; it resumes from its last event number when it comes
+back. Frames are encoded before they are queued, so one encoding serves every connection
+that receives the same frame.
 """
 
 from __future__ import annotations
@@ -9,14 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
-import time
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable
 
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import wire
 from server.auth import Role
 from server.protocol import ServerMessage
+
+TOO_SLOW = 1013  # "try again later": the client stopped reading and its outbox filled
 
 
 class Stage(enum.Enum):
@@ -25,44 +29,35 @@ class Stage(enum.Enum):
     CLOSED = "closed"
 
 
-@dataclass
-class RateLimit:
-    """A token bucket: `rate` per second, up to `burst` at once."""
-
-    rate: float
-    burst: int
-    tokens: float = 0.0
-    stamp: float = field(default_factory=time.monotonic)
-
-    def __post_init__(self) -> None:
-        self.tokens = float(self.burst)
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
-
-
 class Connection:
-    """A client connected to a game: what it may see, what it has seen, and its outbox."""
+    """A client connected to a game: who it is, what it has been sent, and its outbox."""
 
-    def __init__(self, socket: WebSocket, protocol: str, queue_size: int, rate: RateLimit) -> None:
+    def __init__(self, socket: WebSocket, protocol: str, address: str, max_frames: int, max_bytes: int) -> None:
         self.socket = socket
         self.protocol = protocol
+        self.address = address
         self.stage = Stage.GREETING
         self.game = ""
         self.role = Role("spectator")
         self.token = ""
-        self.seq = 0  # the newest event this client has been sent
-        self.rate = rate
-        self.outbox: asyncio.Queue[ServerMessage | None] = asyncio.Queue(maxsize=queue_size)
-        self.close_reason = ""
-        self.writer: asyncio.Task[None] | None = None
+        self.seq = 0  # the newest event number this client has been sent (or chose to skip)
+        self.bots_clock = False  # a game on the bots clock: its requests have the bots' rate
         self.close_code = 0  # when set, the socket is closed with it once the outbox is sent
+        self.close_reason = ""
+        self._max_frames, self._max_bytes = max_frames, max_bytes
+        self._outbox: deque[bytes | str] = deque()
+        self._queued_bytes = 0
+        self._wake = asyncio.Event()
+        self.on_drop: Callable[[], object] | None = None  # how the session ends a dropped client
+
+    @property
+    def viewer(self) -> str:
+        return self.role.viewer
+
+    @property
+    def limit_key(self) -> str:
+        """What this connection's requests count against: its token once greeted, else its address."""
+        return f"t:{self.role.token_hash}" if self.role.token_hash else f"a:{self.address}"
 
     def go_live(self, game: str, role: Role, seq: int) -> None:
         if self.stage is not Stage.GREETING:
@@ -70,39 +65,53 @@ class Connection:
         self.game, self.role, self.seq, self.stage = game, role, seq, Stage.LIVE
 
     def send(self, message: ServerMessage) -> None:
-        """Queue a message; a client too slow to keep its queue from filling is dropped."""
+        """Encode and queue one message for this connection alone."""
+        self.send_frame(wire.encode(self.protocol, message))
+
+    def send_frame(self, frame: bytes | str) -> None:
+        """Queue an encoded frame; a client too slow to keep its outbox from filling is dropped."""
         if self.stage is Stage.CLOSED:
             return
-        try:
-            self.outbox.put_nowait(message)
-        except asyncio.QueueFull:
-            self.close(1013, "too slow: the send queue filled up")
-            if self.writer is not None:
-                self.writer.cancel()  # it may be stuck writing to a client that does not read
+        size = len(frame)
+        if len(self._outbox) >= self._max_frames or self._queued_bytes + size > self._max_bytes:
+            self.close(TOO_SLOW, "too slow: the send queue filled up")
+            return
+        self._outbox.append(frame)
+        self._queued_bytes += size
+        self._wake.set()
 
     def close(self, code: int = 0, reason: str = "") -> None:
-        """Stop sending; with a code, the server closes the socket after what is queued."""
-        if self.stage is not Stage.CLOSED:
-            self.stage = Stage.CLOSED
-            self.close_code, self.close_reason = code, reason
-            with contextlib.suppress(asyncio.QueueFull):
-                self.outbox.put_nowait(None)
-            if code == 1013:
-                # The queue is full: drop what is in it, the client will resume from its number.
-                while not self.outbox.empty():
-                    self.outbox.get_nowait()
-                self.outbox.put_nowait(None)
+        """Stop sending; with a code, the server closes the socket after what is queued (a client
+        that was too slow loses its queue: it resumes from its number)."""
+        if self.stage is Stage.CLOSED:
+            return
+        self.stage = Stage.CLOSED
+        self.close_code, self.close_reason = code, reason
+        if code == TOO_SLOW:
+            self._outbox.clear()
+            self._queued_bytes = 0
+            if self.on_drop is not None:
+                self.on_drop()
+        self._wake.set()
 
     async def pump(self) -> None:
-        """Send queued messages until the connection closes."""
-        while True:
-            message = await self.outbox.get()
-            if message is None:
-                break
-            frame = wire.encode(self.protocol, message)
-            if isinstance(frame, bytes):
-                await self.socket.send_bytes(frame)
-            else:
-                await self.socket.send_text(frame)
-        if self.close_code and self.close_code != 1013:
-            await self.socket.close(code=self.close_code, reason=self.close_reason)
+        """Send queued frames until the connection closes and its outbox is empty."""
+        try:
+            while True:
+                while self._outbox:
+                    frame = self._outbox.popleft()
+                    self._queued_bytes -= len(frame)
+                    if isinstance(frame, bytes):
+                        await self.socket.send_bytes(frame)
+                    else:
+                        await self.socket.send_text(frame)
+                if self.stage is Stage.CLOSED:
+                    break
+                self._wake.clear()
+                await self._wake.wait()
+        except (WebSocketDisconnect, OSError, RuntimeError):
+            self.stage = Stage.CLOSED  # the client went away: nothing more to send
+            return
+        if self.close_code:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.socket.close(code=self.close_code, reason=self.close_reason), 1.0)

@@ -1,5 +1,6 @@
-"""A game's export for the facilitator: what it was made from, its action log, every event,
-the scores, and a participation report per seat (as JSON, or the report as CSV)."""
+"""What the facilitator (and, once a game ends, everyone in it) can take away: the game's
+record for the console, the printable materials, and the debrief export (as JSON, or the
+participation report as CSV)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import io
 from collections import Counter
 from typing import Any
 
-from game_rules import epilogue, legitimacy, scores, to_plain
-from scenarios import load_scenario
+from game_rules import Scenario, epilogue, legitimacy, scores, to_plain
+from game_rules.actions import PUBLIC
+from server.deadlines import clock_view
+from server.room import Room
 from server.store import GameStore
 
 REPORT_COLUMNS = (
@@ -27,24 +30,98 @@ REPORT_COLUMNS = (
 )
 
 
-async def export_game(store: GameStore, game_id: str) -> dict[str, Any]:
-    """Everything about a game, hidden things included: for the facilitator's debrief."""
+def _objectives(scenario: Scenario) -> dict[str, Any]:
+    return {
+        s.id: {
+            "ideal": dict(s.preferences.ideal),
+            "weights": dict(s.preferences.weights),
+            "failure": s.failure_value,
+            "side_stakes": dict(s.side_stakes),
+            "turf": dict(s.turf),
+            "goals": [to_plain(g) for g in s.goals],
+        }
+        for s in scenario.seats
+    }
+
+
+def materials(scenario: Scenario) -> dict[str, Any]:
+    """The facilitator's printables: the brief and each seat's role sheet with its objectives."""
+    objectives = _objectives(scenario)
+    return {
+        "scenario": scenario.id,
+        "title": scenario.title,
+        "period": scenario.period,
+        "summary": scenario.summary,
+        "brief": scenario.brief,
+        "rounds": scenario.rounds,
+        "decision_rule": scenario.decision_rule,
+        "provisions": [{"id": p.id, "name": p.name, "levels": list(p.levels)} for p in scenario.provisions],
+        "seats": [
+            {"id": s.id, "name": s.name, "kind": s.kind, "role_sheet": s.role_sheet, "objectives": objectives[s.id]}
+            for s in scenario.seats
+        ],
+        "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
+    }
+
+
+async def game_record(store: GameStore, game_id: str, room: Room) -> dict[str, Any]:
+    """The facilitator's console: the game's state of play and every seat's code and people."""
     meta = await store.meta(game_id)
-    scenario = load_scenario(meta["scenario"])
+    head = await store.head(game_id)
+    snapshot = room.snapshot
+    state = snapshot.state if snapshot is not None else None
+    seats = []
+    for spec in room.scenario.seats:
+        present = room.presence["seats"].get(spec.id, {})
+        seats.append(
+            {
+                "id": spec.id,
+                "name": spec.name,
+                "kind": spec.kind,
+                "code": meta.get(f"code:{spec.id}", ""),
+                "bot": meta.get(f"bot:{spec.id}", ""),
+                "players": present.get("players", []),
+                "online": present.get("online", 0),
+                "done": bool(state and state.seats[spec.id].done),
+            }
+        )
+    return {
+        "game": game_id,
+        "scenario": meta.get("scenario", ""),
+        "title": room.scenario.title,
+        "created": float(meta.get("created", "0")),
+        "clock": meta.get("clock", ""),
+        "seed": int(meta.get("seed", "0")),
+        "round": state.round if state else 0,
+        "rounds": room.scenario.rounds,
+        "phase": state.phase if state else "",
+        "outcome": state.outcome if state else "",
+        "seq": head[1] if head else 0,
+        "codes_locked": meta.get("codes_locked") == "1",
+        "forked_from": meta.get("forked_from", ""),
+        "timer": clock_view(meta),
+        "spectators": room.presence.get("spectators", 0),
+        "seats": seats,
+    }
+
+
+async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dict[str, Any]:
+    """Everything about a game, hidden things included: the debrief's record."""
+    meta = await store.meta(game_id)
     snapshot = await store.load(game_id)
     assert snapshot is not None
     state = snapshot.state
-    log = await store.action_log(game_id)
+    entries = await store.action_entries(game_id)
     events = await store.events_since(game_id, 0)
-    actions = Counter(actor for actor, _ in log)
-    orders = Counter(actor for actor, action in log if action.get("type") == "submit_order")
+    actions = Counter(actor for actor, _, _ in entries)
+    orders = Counter(actor for actor, _, action in entries if action.get("type") == "submit_order")
     # Answered offers leave the state at the end of their round; the event log keeps them all.
     offers_made = Counter(s.event.detail["sender"] for s in events if s.event.kind == "offer_made")
     accepted = Counter(s.event.detail["recipient"] for s in events if s.event.kind == "offer_accepted")
-    broken = Counter(p.pledger for p in state.pledges if p.status == "broken")
+    broken = Counter(s.event.detail.get("pledger", "") for s in events if s.event.kind == "pledge_broken")
     cards = scores(scenario, state)
     by_player: dict[tuple[str, str], Counter[str]] = {}
-    for actor, player, action in await store.action_entries(game_id):
+    for actor, player, action in entries:
         if actor in state.seats:
             tally = by_player.setdefault((player or actor, actor), Counter())
             tally["actions"] += 1
@@ -73,22 +150,36 @@ async def export_game(store: GameStore, game_id: str) -> dict[str, Any]:
     ending = epilogue(scenario, state)
     return {
         "game": game_id,
-        "scenario": meta["scenario"],
+        "scenario": meta.get("scenario", scenario.id),
+        "title": scenario.title,
         "seed": int(meta["seed"]),
         "clock": meta.get("clock", ""),
         "forked_from": meta.get("forked_from", ""),
         "round": state.round,
+        "rounds": scenario.rounds,
         "phase": state.phase,
         "outcome": state.outcome,
-        "actions": [{"actor": actor, "action": action} for actor, action in log],
+        "ripeness": {"threshold": scenario.ripeness_threshold, "floor": scenario.ripeness_floor},
+        "provisions": [{"id": p.id, "name": p.name, "levels": list(p.levels)} for p in scenario.provisions],
+        "blocs": [{"id": b.id, "name": b.name, "votes": b.votes} for b in scenario.blocs],
+        "constituencies": [{"id": c.id, "name": c.name} for c in scenario.constituencies],
+        "seats": [{"id": s.id, "name": s.name, "kind": s.kind} for s in scenario.seats],
+        "objectives": _objectives(scenario),
+        "actions": [{"actor": actor, "player": player, "action": action} for actor, player, action in entries],
         "events": [{"seq": s.seq, **to_plain(s.event)} for s in events],
         "scores": {k: to_plain(v) for k, v in cards.items()},
         "legitimacy": round(legitimacy(scenario, state), 3),
         "epilogue": to_plain(ending) if ending else None,
         "history": to_plain(state.history),
+        "votes": to_plain(state.votes),
+        "spoils": to_plain(state.spoils),
+        "links": [list(pair) for pair in state.links],
+        "alliances": [to_plain(a) for a in state.alliances.values()],
         "message_counts": state.message_counts,
+        "public": PUBLIC,
         "participation": report,
         "players": players,
+        "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
     }
 
 

@@ -1,126 +1,269 @@
-"""Fan-out: every worker listens on the channels of the games its clients are in, and sends
-each client the new events its view holds, with its updated view.
+"""A worker's rooms, and the listener that keeps them in step with other workers.
 
-A notification only says "there is something new"; the events themselves come from the
-game's stream, from each client's last number on, so a lost notification delays nothing
-past the next one and no client ever gets a gap or a duplicate.
+Every commit publishes `<seq> <version>` on its game's channel. A worker's own commits are
+delivered by the writer at once; a notification from another worker makes the room catch up
+from the store (its events from the room's last number on, so a lost notification delays
+nothing past the next one, and no client gets a gap or a duplicate). If Redis goes away the
+listener tells every connection the game is degraded, reconnects with backoff, resubscribes,
+catches every room up, checks that its connections' tokens still stand, and says so.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Callable
 from typing import Any
 
-from game_rules import Event, view, visible_events
-from scenarios import load_scenario
+from game_rules import Scenario
 from server import keys
-from server.connection import Connection, Stage
-from server.protocol import Error, EventRecord, Events
+from server.connection import Connection
+from server.errors import ServiceError
+from server.protocol import Error, Status
+from server.room import STORE_ERRORS, Room
 from server.store import GameStore
 
+log = logging.getLogger("normarena.hub")
 CHANNEL_PREFIX = f"{keys.PREFIX}:{{"
+WORKERS_CHANNEL = f"{keys.PREFIX}:workers"  # always subscribed, so the listener always has a connection
 REVOKE = "revoke:"
+PRESENCE = "presence"
+PRESENCE_SECONDS = 60.0  # a connection's presence entry lasts this long unless its worker renews it
+MAINTENANCE_SECONDS = 10.0
+IDLE_ROOM_SECONDS = 30.0
+BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5)
 
 
-def event_record(seq: int, event: Event) -> EventRecord:
-    """An event as the wire carries it, with its number."""
-    return EventRecord(
-        seq=seq, kind=event.kind, round=event.round, text=event.text, audience=list(event.audience), detail=event.detail
-    )
+def game_of(channel: str) -> str:
+    return channel[len(CHANNEL_PREFIX) : channel.index("}")]
 
 
 class Hub:
-    """The connections of one worker, by game, and the listener that feeds them."""
+    """The rooms of one worker and the listener that feeds them."""
 
-    def __init__(self, store: GameStore) -> None:
+    def __init__(self, store: GameStore, scenario_of: Callable[[dict[str, str]], Scenario], clock: Callable[[], float]):
         self.store = store
-        self.rooms: dict[str, set[Connection]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._pubsub: Any = store.redis.pubsub()
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._listen())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self._pubsub.aclose()
+        self.scenario_of = scenario_of
+        self.clock = clock
+        self.worker = secrets.token_hex(4)
+        self.rooms: dict[str, Room] = {}
+        self.healthy = True
+        self._pubsub: Any = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._catching: dict[str, asyncio.Task[None]] = {}
+        self._wanted: dict[str, bool] = {}  # rooms to catch up, and whether presence changed too
 
     @property
     def connections(self) -> int:
-        return sum(len(room) for room in self.rooms.values())
+        return sum(len(room.connections) for room in self.rooms.values())
 
-    async def enter(self, connection: Connection) -> None:
-        """Start sending this live connection its game's events."""
-        room = self.rooms.setdefault(connection.game, set())
-        room.add(connection)
-        if len(room) == 1:
-            await self._pubsub.subscribe(keys.channel(connection.game))
-        await self.deliver(connection.game)  # anything committed while it was greeted
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._maintain())]
+
+    async def stop(self) -> None:
+        for task in (*self._tasks, *self._catching.values()):
+            task.cancel()
+        for task in (*self._tasks, *self._catching.values()):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for room in self.rooms.values():
+            await room.close()
+        if self._pubsub is not None:
+            with contextlib.suppress(*STORE_ERRORS):
+                await self._pubsub.aclose()
+
+    # --- rooms ------------------------------------------------------------------------------
+
+    async def room(self, game_id: str) -> Room:
+        """The game's room in this worker, made (and subscribed to) on first use."""
+        room = self.rooms.get(game_id)
+        if room is not None:
+            return room
+        meta = await self.store.meta(game_id)
+        if not meta:
+            raise ServiceError("unknown_game", f"There is no game {game_id!r}.")
+        room = self.rooms.get(game_id)  # another task may have made it meanwhile
+        if room is None:
+            room = self.rooms[game_id] = Room(game_id, self.store, self.scenario_of(meta), self.clock)
+            room.meta = meta
+            if self._pubsub is not None:
+                with contextlib.suppress(*STORE_ERRORS):  # the listener resubscribes when it reconnects
+                    await self._pubsub.subscribe(keys.channel(game_id))
+            with contextlib.suppress(*STORE_ERRORS):
+                await self.refresh_presence(room)
+        return room
+
+    async def enter(self, connection: Connection, room: Room) -> None:
+        """A live connection joins its room; everyone there learns who is in."""
+        room.connections.add(connection)
+        with contextlib.suppress(*STORE_ERRORS):
+            await self.store.redis.hset(
+                keys.presence(room.game_id), self._presence_key(connection), self._presence(connection)
+            )
+            await self.store.redis.publish(keys.channel(room.game_id), PRESENCE)
 
     async def leave(self, connection: Connection) -> None:
         room = self.rooms.get(connection.game)
-        if room is None:
+        if room is None or connection not in room.connections:
             return
-        room.discard(connection)
-        if not room:
-            del self.rooms[connection.game]
-            await self._pubsub.unsubscribe(keys.channel(connection.game))
+        room.connections.discard(connection)
+        room.idle_since = time.monotonic()
+        with contextlib.suppress(*STORE_ERRORS):
+            await self.store.redis.hdel(keys.presence(room.game_id), self._presence_key(connection))
+            await self.store.redis.publish(keys.channel(room.game_id), PRESENCE)
+
+    def _presence_key(self, connection: Connection) -> str:
+        return f"{self.worker}:{id(connection):x}"
+
+    def _presence(self, connection: Connection) -> str:
+        return f"{connection.role.name}|{connection.role.token_hash[:16]}|{self.clock() + PRESENCE_SECONDS:.0f}"
+
+    async def refresh_presence(self, room: Room) -> None:
+        """Work out who holds and who is connected to each seat, from every worker's entries."""
+        redis, game = self.store.redis, room.game_id
+        roles = await self.store.roles(game)
+        names = await self.store.players(game)
+        entries = await redis.hgetall(keys.presence(game))
+        now = self.clock()
+        online: dict[str, int] = {}
+        stale = []
+        for field_name, raw in entries.items():
+            role, token, expiry = raw.decode().split("|")
+            if float(expiry) < now:
+                stale.append(field_name)
+                continue
+            online[role] = online.get(role, 0) + 1
+            online[token] = online.get(token, 0) + 1
+        if stale:
+            await redis.hdel(keys.presence(game), *stale)
+        seats: dict[str, Any] = {}
+        for seat in room.scenario.seat_ids:
+            held = [
+                {"name": names.get(token, ""), "online": online.get(token[:16], 0) > 0}
+                for token, role in roles.items()
+                if role == f"seat:{seat}"
+            ]
+            seats[seat] = {
+                "players": sorted(held, key=lambda p: str(p["name"])),
+                "online": online.get(f"seat:{seat}", 0),
+                "bot": room.meta.get(f"bot:{seat}", ""),
+            }
+        room.presence = {"seats": seats, "spectators": online.get("spectator", 0)}
+
+    # --- listening --------------------------------------------------------------------------
 
     async def _listen(self) -> None:
+        attempt = 0
         while True:
-            if not self._pubsub.subscribed:
-                await asyncio.sleep(0.05)
-                continue
-            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            if message is None:
-                continue
-            channel = message["channel"].decode()
-            game = channel[len(CHANNEL_PREFIX) : channel.index("}")]
-            payload = message["data"].decode() if isinstance(message["data"], bytes) else str(message["data"])
-            if payload.startswith(REVOKE):
-                self.revoke(game, payload[len(REVOKE) :])
-            elif game in self.rooms:
-                await self.deliver(game)
+            try:
+                self._pubsub = self.store.redis.pubsub()
+                await self._pubsub.subscribe(WORKERS_CHANNEL, *(keys.channel(g) for g in self.rooms))
+                if not self.healthy:
+                    await self._recover()
+                attempt = 0
+                while True:
+                    message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if message is not None:
+                        self._dispatch(message)
+            except asyncio.CancelledError:
+                raise
+            except STORE_ERRORS as error:
+                if self.healthy:
+                    log.warning("Redis is unreachable (%s): live delivery paused, reconnecting", error)
+                    self._degrade()
+                with contextlib.suppress(Exception):
+                    await self._pubsub.aclose()
+                self._pubsub = None
+                await asyncio.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+                attempt += 1
 
-    def revoke(self, game: str, role: str) -> None:
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        channel = message["channel"].decode()
+        if not channel.startswith(CHANNEL_PREFIX):
+            return
+        game = game_of(channel)
+        room = self.rooms.get(game)
+        if room is None:
+            return
+        payload = message["data"].decode() if isinstance(message["data"], bytes) else str(message["data"])
+        if payload.startswith(REVOKE):
+            self.revoke(room, payload[len(REVOKE) :])
+        elif payload == PRESENCE:
+            self._schedule(room, presence=True)
+        else:
+            seq = int(payload.split()[0])
+            if room.snapshot is None or seq > room.snapshot.seq:
+                self._schedule(room)
+
+    def _schedule(self, room: Room, presence: bool = False) -> None:
+        """Catch a room up in the background: one task per room, which runs again if more
+        notifications came while it ran."""
+        wanted = self._wanted.get(room.game_id, False)
+        self._wanted[room.game_id] = wanted or presence
+        running = self._catching.get(room.game_id)
+        if running is None or running.done():
+            self._catching[room.game_id] = asyncio.create_task(self._catch_up(room))
+
+    async def _catch_up(self, room: Room) -> None:
+        while room.game_id in self._wanted:
+            presence = self._wanted.pop(room.game_id)
+            try:
+                if presence:
+                    await self.refresh_presence(room)
+                await room.catch_up()
+            except STORE_ERRORS:
+                return  # the listener notices the outage and catches every room up when it ends
+            except ServiceError:
+                return  # the game is gone (it expired)
+
+    def revoke(self, room: Room, role: str) -> None:
         """Disconnect every connection of a role whose tokens were dropped."""
-        for connection in list(self.rooms.get(game, ())):
+        for connection in list(room.connections):
             if connection.role.name == role:
                 connection.send(Error(id="", code="revoked", message="The facilitator re-issued this seat."))
                 connection.close(1008, "seat re-issued")
 
-    async def deliver(self, game: str) -> None:
-        """Send every connection of a game what it has not seen yet, in order."""
-        lock = self._locks.setdefault(game, asyncio.Lock())
-        async with lock:
-            room = [c for c in self.rooms.get(game, ()) if c.stage is Stage.LIVE]
-            if not room:
-                return
-            stored = await self.store.events_since(game, min(c.seq for c in room))
-            if not stored:
-                return
-            snapshot = await self.store.load(game)
-            if snapshot is None:
-                return
-            scenario = load_scenario((await self.store.meta(game))["scenario"])
-            for connection in room:
-                fresh = [s for s in stored if s.seq > connection.seq]
-                if not fresh:
-                    continue
-                viewer = connection.role.viewer
-                shown = set(map(id, visible_events([s.event for s in fresh], viewer)))
-                connection.seq = fresh[-1].seq
-                if not shown:
-                    continue  # nothing this viewer may see happened
-                connection.send(
-                    Events(
-                        seq=connection.seq,
-                        events=[event_record(s.seq, s.event) for s in fresh if id(s.event) in shown],
-                        view=view(scenario, snapshot.state, viewer),
-                    )
-                )
+    def _degrade(self) -> None:
+        self.healthy = False
+        notice = Status(state="degraded", message="The game's store cannot be reached; reconnecting. Nothing is lost.")
+        for room in self.rooms.values():
+            for connection in room.live:
+                connection.send(notice)
+
+    async def _recover(self) -> None:
+        """After an outage: catch every room up, cut connections whose tokens were revoked."""
+        for room in list(self.rooms.values()):
+            roles = await self.store.roles(room.game_id)
+            for connection in list(room.connections):
+                if connection.role.token_hash and connection.role.token_hash not in roles:
+                    connection.send(Error(id="", code="revoked", message="This seat was re-issued."))
+                    connection.close(1008, "seat re-issued")
+            await self.refresh_presence(room)
+            await room.catch_up()
+        self.healthy = True
+        log.warning("Redis is back: live delivery resumed")
+        notice = Status(state="ok", message="The game's store is back.")
+        for room in self.rooms.values():
+            for connection in room.live:
+                connection.send(notice)
+
+    # --- upkeep -----------------------------------------------------------------------------
+
+    async def _maintain(self) -> None:
+        """Renew this worker's presence entries and drop rooms nobody uses."""
+        while True:
+            await asyncio.sleep(MAINTENANCE_SECONDS)
+            with contextlib.suppress(*STORE_ERRORS):
+                for game_id, room in list(self.rooms.items()):
+                    if room.is_idle and time.monotonic() - room.idle_since > IDLE_ROOM_SECONDS:
+                        del self.rooms[game_id]
+                        await room.close()
+                        if self._pubsub is not None:
+                            await self._pubsub.unsubscribe(keys.channel(game_id))
+                        continue
+                    if room.connections:
+                        mapping = {self._presence_key(c): self._presence(c) for c in room.connections}
+                        await self.store.redis.hset(keys.presence(game_id), mapping=mapping)

@@ -35,7 +35,8 @@ def actions(game_id: str) -> str:
 
 
 def acks(game_id: str) -> str:
-    """Hash: a client's action id → the ack it was given, so a retry is answered, not re-applied."""
+    """Hash: `<actor>|<token>:<client's action id>` → `<seq> <version>`, the ack it was given,
+    so a retry is answered, not applied again."""
     return _game(game_id, "acks")
 
 
@@ -49,8 +50,29 @@ def players(game_id: str) -> str:
     return _game(game_id, "players")
 
 
+def presence(game_id: str) -> str:
+    """Hash: `<worker>:<connection>` → `<role>|<player>|<expiry>`: who is connected, kept fresh by
+    each worker and read by the facilitator's console."""
+    return _game(game_id, "presence")
+
+
+def game_keys(game_id: str) -> list[str]:
+    """The keys a commit touches, in the order `commit.lua` expects them; each expires after the
+    game's idle time and every commit renews them."""
+    return [
+        state(game_id),
+        events(game_id),
+        actions(game_id),
+        acks(game_id),
+        tokens(game_id),
+        meta(game_id),
+        players(game_id),
+    ]
+
+
 def channel(game_id: str) -> str:
-    """Pub/sub channel: the number of the newest event, published after each write."""
+    """Pub/sub channel: `<seq> <version>` after each commit, `revoke:<role>` when a seat is
+    re-issued, `presence` when someone joins or leaves."""
     return _game(game_id, "channel")
 
 
@@ -60,7 +82,7 @@ def join_code(code: str) -> str:
 
 
 def deadlines() -> str:
-    """Sorted set: `<game-id> <version>` scored by the deadline in Unix seconds."""
+    """Sorted set: `<game-id>|<round>|<phase>` scored by the deadline in Unix seconds."""
     return f"{PREFIX}:deadlines"
 
 

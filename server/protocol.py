@@ -72,7 +72,8 @@ CONTROLS = (
 class Control:
     """A facilitator's control: `command` (one of CONTROLS) and its argument: `card` for
     inject, `seconds` for extend, `seat` for reissue, bot and unbot (with `strategy`: random,
-    entrepreneur, spoiler or broker), `round` for rollback and fork."""
+    entrepreneur, spoiler or broker; `replace` to put a bot in a seat people hold), `round`
+    for rollback and fork."""
 
     type: ClassVar[str] = "control"
     id: str
@@ -82,6 +83,7 @@ class Control:
     seat: str = ""
     round: int = 0
     strategy: str = ""
+    replace: bool = False
 
 
 ClientMessage = Hello | Act | Ask | Ping | Control
@@ -103,7 +105,8 @@ class EventRecord:
 
 @dataclass(frozen=True)
 class Welcome:
-    """The answer to hello: who you are, the newest event number, your view, what you missed."""
+    """The answer to hello: who you are, the newest event number, your whole view, what you
+    missed since `last_seq`, and the server's clock (Unix seconds) to count deadlines down by."""
 
     type: ClassVar[str] = "welcome"
     game: str
@@ -112,16 +115,39 @@ class Welcome:
     seq: int
     view: dict[str, Any]
     missed: list[EventRecord]
+    player: str = ""
+    server_time: float = 0.0
 
 
 @dataclass(frozen=True)
 class Events:
-    """New events your view holds, and your view after them."""
+    """New events your view holds, and `patch`: the JSON Patch (RFC 6902: add, remove and
+    replace) that turns the view you hold into the new one. Either list may be empty."""
 
     type: ClassVar[str] = "events"
     seq: int
     events: list[EventRecord]
+    patch: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class View:
+    """Your whole view, replacing the one you hold (sent when patches could not follow it,
+    after the game's store was unreachable for a while, say)."""
+
+    type: ClassVar[str] = "view"
+    seq: int
     view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Status:
+    """The game's health: `degraded` while its store cannot be reached (actions are refused
+    and nothing new arrives), then `ok` once it is back and you have caught up."""
+
+    type: ClassVar[str] = "status"
+    state: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -177,8 +203,11 @@ class Turn:
 
 @dataclass(frozen=True)
 class Pong:
+    """The answer to ping, with the server's clock (Unix seconds)."""
+
     type: ClassVar[str] = "pong"
     id: str
+    server_time: float = 0.0
 
 
-ServerMessage = Welcome | Events | Ack | Error | Turn | Pong
+ServerMessage = Welcome | Events | View | Status | Ack | Error | Turn | Pong

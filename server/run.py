@@ -37,6 +37,11 @@ def serve(settings: Settings) -> int:
             # client that stops reading blocks its writer and the bounded send queue drops it.
             ws="websockets",
             ws_max_size=settings.hard_frame_bytes,
+            # Frames are patches of a few hundred bytes: compressing them cost more than it saved
+            # (bench/README.md), and each compressor holds ~300 KB per connection.
+            ws_per_message_deflate=False,
+            loop="uvloop",
+            http="httptools",
             log_level="warning",
         )
     finally:

@@ -1,17 +1,23 @@
-"""The game service: creating and joining games, applying actions, the facilitator's controls,
-and deadlines. Every change goes through the engine's `apply` and the store's atomic commit.
+"""The game service: creating and joining games, authenticating tokens, acting, and closing
+phases whose deadline passed. Every change goes through the engine's `apply`, in the game's
+room (one writer per game in a worker) and the store's atomic commit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
+import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
 
-from game_rules import FACILITATOR, Action, Applied, GameState, Rejected, Scenario, apply, new_game
-from game_rules.actions import ClosePhase, EndGame, FacilitatorAction, InjectEvent, StartGame
-from scenarios import ScenarioError, list_scenarios, load_scenario
-from server import keys
+from game_rules import FACILITATOR, Action, Scenario, new_game, scenario_from_mapping
+from game_rules.actions import ClosePhase, EndGame, InjectEvent, StartGame
+from scenarios import ScenarioError, ScenarioProblem, check, list_scenarios, load_scenario
+from scenarios import _with_defaults as with_defaults
+from server import deadlines, keys
 from server.auth import (
     FACILITATOR_ROLE,
     SPECTATOR_ROLE,
@@ -24,23 +30,20 @@ from server.auth import (
     seat_role,
     token_hash,
 )
-from server.store import GameStore, Snapshot
+from server.errors import ServiceError
+from server.hub import Hub
+from server.protocol import Ack
+from server.room import STORE_ERRORS
+from server.store import GameStore
 
-COMMIT_RETRIES = 20
 CLOCKS: dict[str, dict[str, float]] = {
     "classroom": {"negotiate": 240.0, "act": 120.0, "vote": 60.0},
     "distance": {"negotiate": 86_400.0, "act": 43_200.0, "vote": 21_600.0},
     "bots": {},
 }
-
-
-class ServiceError(Exception):
-    """A refusal with a stable code and a sentence a person understands."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+FACILITATOR_ACTIONS = (StartGame, ClosePhase, InjectEvent, EndGame)
+REISSUED = "reissued"
+SCENARIO_TEXT_LIMIT = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -52,65 +55,107 @@ class CreatedGame:
 
 
 @dataclass(frozen=True)
-class Ack:
-    """An action applied (or applied before, for a retried id): the newest event number."""
+class Joined:
+    game_id: str
+    seat: str
+    token: str
+    name: str
 
-    seq: int
-    version: int
-    repeated: bool = False
+
+@lru_cache(maxsize=64)
+def scenario_from_text(text: str) -> Scenario:
+    """A scenario uploaded with a game (stored with it, so replays never depend on a file)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError([ScenarioProblem("upload", "", f"not valid TOML: {error}")]) from error
+    problems = check(raw, "upload")
+    if problems:
+        raise ScenarioError(problems)
+    return scenario_from_mapping(with_defaults(raw))
+
+
+def scenario_of_meta(meta: dict[str, str]) -> Scenario:
+    """The scenario a game was made from: shipped by name, or the text stored with it."""
+    if meta.get("scenario_text"):
+        return scenario_from_text(meta["scenario_text"])
+    return load_scenario(meta["scenario"])
 
 
 @dataclass
 class GameService:
     store: GameStore
-    clock: Any = field(default=time.time)
+    hub: Hub
+    clock: Callable[[], float] = field(default=time.time)
+    players_per_seat: int = 12
 
     # --- creating and joining -----------------------------------------------------------
 
     async def create_game(
-        self, scenario_name: str, seed: int, clock: str = "classroom", durations: dict[str, float] | None = None
+        self,
+        scenario_name: str,
+        seed: int,
+        clock: str = "classroom",
+        durations: dict[str, float] | None = None,
+        scenario_text: str = "",
     ) -> CreatedGame:
         """A new game in its lobby, with a token for the facilitator and a join code per seat."""
-        if scenario_name not in list_scenarios():
-            raise ServiceError("unknown_scenario", f"There is no scenario {scenario_name!r}.")
         if clock not in CLOCKS:
             raise ServiceError("invalid_clock", f"The clock is one of {', '.join(CLOCKS)}, not {clock!r}.")
-        try:
+        if scenario_text:
+            try:
+                scenario = scenario_from_text(scenario_text)
+            except ScenarioError as error:
+                raise ServiceError("invalid_scenario", str(error)) from error
+        elif scenario_name in list_scenarios():
             scenario = load_scenario(scenario_name)
-        except ScenarioError as error:
-            raise ServiceError("invalid_scenario", str(error)) from error
-        phases = {**CLOCKS[clock], **(durations or {})}
+        else:
+            raise ServiceError("unknown_scenario", f"There is no scenario {scenario_name!r}.")
+        suggested = getattr(scenario, "clocks", {}).get(clock)
+        phases = {**(suggested if suggested is not None else CLOCKS[clock]), **(durations or {})}
         game_id = new_game_id()
         facilitator, spectator = new_token(), new_token()
         codes = {seat: new_code() for seat in scenario.seat_ids}
         meta = {
-            "scenario": scenario_name,
+            "scenario": scenario.id,
             "seed": str(seed),
             "clock": clock,
-            "durations": ",".join(f"{k}={v}" for k, v in phases.items()),
+            "durations": json.dumps(phases, sort_keys=True),
             "created": f"{self.clock():.3f}",
+            "salt": new_token(),
+            **({"scenario_text": scenario_text} if scenario_text else {}),
             **{f"code:{seat}": code for seat, code in codes.items()},
         }
         tokens = {token_hash(facilitator): FACILITATOR_ROLE, token_hash(spectator): SPECTATOR_ROLE}
+        state = new_game(scenario, seed, id_salt=meta["salt"])
         await self.store.create(
-            game_id,
-            new_game(scenario, seed),
-            meta,
-            tokens,
-            {code: f"{game_id} {seat}" for seat, code in codes.items()},
+            game_id, state, meta, tokens, {code: f"{game_id} {seat}" for seat, code in codes.items()}
         )
         return CreatedGame(game_id, facilitator, spectator, codes)
 
-    async def join(self, code: str, name: str = "") -> tuple[str, str, str]:
-        """Exchange a join code (and a display name) for (game id, seat, seat token). A seat's
-        code can be used again: by a latecomer, or by a team-mate sharing the seat."""
+    async def join(self, code: str, name: str = "") -> Joined:
+        """Exchange a join code (and a display name) for a seat token. A seat's code can be used
+        again: by a latecomer, or by a team-mate sharing the seat."""
         target = await self.store.code_target(normalise_code(code))
         if target is None:
-            raise ServiceError("unknown_code", "That join code does not open any seat.")
-        game_id, seat = target.split(" ", 1)
+            raise ServiceError("unknown_code", "That join code does not open any seat. Check it with your facilitator.")
+        game_id, seat, *rest = target.split(" ")
+        if rest == [REISSUED]:
+            raise ServiceError("code_reissued", "This seat's code was re-issued: ask your facilitator for the new one.")
+        meta = await self.store.meta(game_id)
+        if not meta:
+            raise ServiceError("unknown_code", "That join code does not open any seat. Check it with your facilitator.")
+        if meta.get("codes_locked") == "1":
+            raise ServiceError("joining_locked", "The facilitator has locked joining for this game.")
+        held = sum(1 for role in (await self.store.roles(game_id)).values() if role == seat_role(seat))
+        if held >= self.players_per_seat:
+            raise ServiceError("seat_full", f"This seat already has {held} players, the most it can take.")
         token = new_token()
-        await self.store.set_token(game_id, token_hash(token), seat_role(seat), display_name(name) or seat)
-        return game_id, seat, token
+        shown = display_name(name) or scenario_of_meta(meta).seat(seat).name
+        await self.store.set_token(game_id, token_hash(token), seat_role(seat), shown)
+        with contextlib.suppress(*STORE_ERRORS):
+            await self.store.redis.publish(keys.channel(game_id), "presence")
+        return Joined(game_id, seat, token, shown)
 
     async def authenticate(self, game_id: str, token: str) -> Role:
         hashed = token_hash(token)
@@ -121,99 +166,73 @@ class GameService:
 
     # --- acting -------------------------------------------------------------------------
 
-    async def snapshot(self, game_id: str) -> Snapshot:
-        found = await self.store.load(game_id)
-        if found is None:
-            raise ServiceError("unknown_game", f"There is no game {game_id!r}.")
-        return found
-
     async def act(self, game_id: str, role: Role, action: Action, client_action: str = "") -> Ack:
         """Apply an action for the role's seat (or the facilitator) and commit it."""
         if role.seat is None and not role.is_facilitator:
             raise ServiceError("not_a_player", "A spectator cannot act.")
-        if role.seat is None and not isinstance(action, StartGame | ClosePhase | InjectEvent | EndGame):
+        if role.seat is None and not isinstance(action, FACILITATOR_ACTIONS):
             raise ServiceError("not_a_seat", "The facilitator's token controls the game; seats act with theirs.")
-        if role.seat is not None and isinstance(action, StartGame | ClosePhase | InjectEvent | EndGame):
+        if role.seat is not None and isinstance(action, FACILITATOR_ACTIONS):
             raise ServiceError("not_facilitator", "Only the facilitator controls the game.")
         actor = role.seat or FACILITATOR
         # Action ids are the client's: two players sharing a seat may both send "a1".
-        client_action = (
-            f"{role.token_hash[:16]}:{client_action}" if client_action and role.token_hash else client_action
-        )
-        if role.seat is not None and (await self.store.meta(game_id)).get("paused") == "1":
-            raise ServiceError("paused", "The facilitator has paused the game; wait for it to resume.")
-        if client_action:
-            done = await self.store.acked(game_id, actor, client_action)
-            if done is not None:
-                return Ack(seq=done["seq"], version=done["version"], repeated=True)
-        scenario = await self.scenario_of(game_id)
-        for _ in range(COMMIT_RETRIES):
-            snapshot = await self.snapshot(game_id)
-            result = apply(scenario, snapshot.state, actor, action)
-            if isinstance(result, Rejected):
-                raise ServiceError(result.code, result.message)
-            assert isinstance(result, Applied)
-            seq = await self.store.commit(
-                game_id, snapshot, result.state, actor, action, result.events, client_action, role.player
-            )
-            if seq is not None:
-                await self.after_change(game_id, snapshot.state, result.state)
-                return Ack(seq=seq, version=result.state.version)
-        raise ServiceError("busy", "The game is very busy; try again.")
-
-    async def control(self, game_id: str, command: FacilitatorAction, client_action: str = "") -> Ack:
-        return await self.act(game_id, Role(FACILITATOR_ROLE), command, client_action)
-
-    async def scenario_of(self, game_id: str) -> Scenario:
-        """The scenario a game was made from."""
-        meta = await self.store.meta(game_id)
-        if not meta:
-            raise ServiceError("unknown_game", f"There is no game {game_id!r}.")
-        return load_scenario(meta["scenario"])
+        key = f"{actor}|{role.token_hash[:16]}:{client_action}" if client_action else ""
+        room = await self.hub.room(game_id)
+        room.users += 1
+        try:
+            return await room.submit(actor, action, role, key)
+        finally:
+            room.users -= 1
 
     # --- deadlines ----------------------------------------------------------------------
-
-    async def after_change(self, game_id: str, before: GameState, after: GameState) -> None:
-        """A new phase gets its deadline; an ended game loses it."""
-        if (before.round, before.phase) == (after.round, after.phase):
-            return
-        redis = self.store.redis
-        meta = await self.store.meta(game_id)
-        if meta.get("deadline"):
-            await redis.zrem(keys.deadlines(), meta["deadline"])
-            await redis.hdel(keys.meta(game_id), "deadline")
-        durations = durations_of(meta)
-        if after.phase in durations:
-            member = f"{game_id}|{after.round}|{after.phase}"
-            await redis.hset(keys.meta(game_id), "deadline", member)
-            await redis.zadd(keys.deadlines(), {member: self.clock() + durations[after.phase]})
 
     async def close_due_phases(self, lease_ms: int = 5000) -> int:
         """Close every phase whose deadline has passed, each under a short lease so exactly one
         worker does it. Returns how many were closed."""
         redis = self.store.redis
-        now = self.clock()
         closed = 0
-        for raw in await redis.zrangebyscore(keys.deadlines(), "-inf", now):
+        for raw in await redis.zrangebyscore(keys.deadlines(), "-inf", self.clock()):
             member = raw.decode()
             game_id, round_text, phase = member.split("|")
             if not await redis.set(keys.lease(game_id), "1", nx=True, px=lease_ms):
                 continue
             try:
-                snapshot = await self.store.load(game_id)
-                if snapshot and (snapshot.state.round, snapshot.state.phase) == (int(round_text), phase):
-                    await self.control(game_id, ClosePhase(), client_action=f"deadline:{member}")
-                    closed += 1
+                meta = await self.store.meta(game_id)
+                if meta.get("deadline") == member and meta.get("paused") != "1":
+                    room = await self.hub.room(game_id)
+                    room.users += 1
+                    try:
+                        ack = await room.submit(
+                            FACILITATOR,
+                            ClosePhase(),
+                            Role(FACILITATOR_ROLE),
+                            f"{FACILITATOR}|deadline:{member}",
+                            expect=(int(round_text), phase),
+                        )
+                        closed += not ack.repeated
+                    except ServiceError:
+                        pass  # the phase moved on meanwhile
+                    finally:
+                        room.users -= 1
                 await redis.zrem(keys.deadlines(), member)
             finally:
                 await redis.delete(keys.lease(game_id))
         return closed
 
 
-def durations_of(meta: dict[str, str]) -> dict[str, float]:
-    """The clock's phase lengths in seconds, as stored in a game's meta."""
+def parse_durations(raw: object) -> dict[str, float]:
+    """Phase lengths from a request: {"negotiate": 180, ...}, seconds, a week at most."""
+    if raw in (None, {}):
+        return {}
+    if not isinstance(raw, dict):
+        raise ServiceError("malformed_request", "'deadlines' maps phases to seconds, e.g. {\"negotiate\": 180}.")
     out: dict[str, float] = {}
-    for part in filter(None, meta.get("durations", "").split(",")):
-        name, _, value = part.partition("=")
+    for name, value in raw.items():
+        if name not in deadlines.PHASES:
+            raise ServiceError("malformed_request", f"'deadlines' names the phases {', '.join(deadlines.PHASES)}.")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 7 * 86_400:
+            raise ServiceError(
+                "malformed_request", f"'deadlines.{name}' is a positive number of seconds, a week at most."
+            )
         out[name] = float(value)
     return out

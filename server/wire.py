@@ -7,6 +7,7 @@ message is a map with a `type`; the shapes are the classes of `server.protocol`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -15,11 +16,12 @@ import msgpack
 from game_rules import DecodeError, from_plain, to_plain
 from server.protocol import CONTROLS, Act, ClientMessage, Control, Hello, ServerMessage
 
-MSGPACK = "normarena.v1.msgpack"
-JSON = "normarena.v1.json"
+MSGPACK = "normarena.v2.msgpack"
+JSON = "normarena.v2.json"
 SUBPROTOCOLS = (MSGPACK, JSON)
 ID_LIMIT = 100
 TEXT_LIMIT = 200
+DEPTH_LIMIT = 32  # no client message nests deeper; a deeper frame is refused, not recursed into
 
 
 class WireError(Exception):
@@ -33,11 +35,24 @@ class WireError(Exception):
 
 def encode(protocol: str, message: ServerMessage) -> bytes | str:
     """A server message in the connection's encoding."""
-    plain = to_plain(message)
+    plain = _plain_message(message)
     if protocol == JSON:
         return json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
     packed: bytes = msgpack.packb(plain, use_bin_type=True)
     return packed
+
+
+def _plain_message(message: ServerMessage) -> dict[str, Any]:
+    """A message as a map. Views and patches are plain already: only the message's own records
+    are converted, so big views are not walked again."""
+    out: dict[str, Any] = {"type": message.type}
+    for name, value in vars(message).items():
+        if type(value) is list and value and dataclasses.is_dataclass(value[0]):
+            value = [to_plain(item) for item in value]
+        elif dataclasses.is_dataclass(value):
+            value = to_plain(value)
+        out[name] = value
+    return out
 
 
 def decode(protocol: str, frame: bytes | str) -> dict[str, Any]:
@@ -51,11 +66,32 @@ def decode(protocol: str, frame: bytes | str) -> dict[str, Any]:
             if not isinstance(frame, bytes):
                 raise WireError("wrong_frame_type", "This connection speaks msgpack: send binary frames.")
             value = msgpack.unpackb(frame, raw=False, strict_map_key=True)
-    except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
+    except (ValueError, RecursionError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
         raise WireError("malformed_message", f"The frame could not be decoded ({type(error).__name__}).") from error
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
         raise WireError("malformed_message", "Every message is a map with a string field 'type'.")
+    check_plain(value)
     return value
+
+
+def check_plain(value: Any, depth: int = 0) -> None:
+    """Refuse what no message holds and what cannot be sent on: deep nesting, and text that is
+    not Unicode (a lone surrogate such as "\\ud800" decodes from JSON but cannot be stored)."""
+    if depth > DEPTH_LIMIT:
+        raise WireError("malformed_message", f"The message nests deeper than {DEPTH_LIMIT} levels.")
+    if type(value) is str:
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise WireError("malformed_message", "Text must be valid Unicode (no lone surrogates).") from error
+    elif type(value) is dict:
+        for key, item in value.items():
+            check_plain(key, depth + 1)
+            check_plain(item, depth + 1)
+    elif type(value) is list:
+        for item in value:
+            check_plain(item, depth + 1)
 
 
 def parse(message: dict[str, Any]) -> ClientMessage:
@@ -79,4 +115,4 @@ def parse(message: dict[str, Any]) -> ClientMessage:
     return parsed
 
 
-__all__ = ["JSON", "MSGPACK", "SUBPROTOCOLS", "Act", "WireError", "decode", "encode", "parse"]
+__all__ = ["JSON", "MSGPACK", "SUBPROTOCOLS", "Act", "WireError", "check_plain", "decode", "encode", "parse"]

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { decode, encode } from "@msgpack/msgpack";
 import WebSocket from "ws";
 
-const SUBPROTOCOL = "normarena.v1.msgpack"; // msgpack maps in binary frames
+const SUBPROTOCOL = "normarena.v2.msgpack"; // msgpack maps in binary frames
 const FATAL = new Set([
   "unauthorised", "not_a_player", "not_a_seat", "revoked", "unknown_game", // the token is no good
   "hello_first", "already_greeted", "hello_timeout", "unknown_message", "malformed_message", "wrong_frame_type", // a bug here
@@ -46,6 +46,7 @@ const wsUrl = new URL("/ws", baseUrl);
 wsUrl.protocol = wsUrl.protocol === "https:" ? "wss:" : "ws:";
 let lastSeq = 0;     // highest event number seen: what hello's last_seq resumes from
 let eventsSeen = 0;  // how many `events` messages have arrived (to wait for the next one)
+let view = {};       // the seat's view, kept current: the welcome's, then each events' patch
 let finished = false;
 let connection;      // a promise of the open, greeted socket (a new one after a drop)
 const listeners = new Set();
@@ -60,12 +61,16 @@ function connect() {
       const message = decode(data); // a msgpack map decodes to a plain object
       if (message.type === "welcome") {
         greeted = true;
+        view = message.view;
         for (const event of message.missed) lastSeq = Math.max(lastSeq, event.seq);
         lastSeq = Math.max(lastSeq, message.seq);
         resolve(socket);
       } else if (message.type === "events") {
         lastSeq = Math.max(lastSeq, message.seq);
+        applyPatch(view, message.patch);
         eventsSeen += 1;
+      } else if (message.type === "view") { // the server could not follow us with patches
+        view = message.view;
       } else if (message.type === "error" && !greeted) { // the hello was refused
         socket.terminate();
         reject(Object.assign(new Error(`${message.code}: ${message.message}`), { code: message.code }));
@@ -93,6 +98,22 @@ async function reconnect() {
   fail(`${seat}: cannot reconnect`);
 }
 
+// JSON Patch (RFC 6902: add, remove, replace), as the server sends it in each `events`.
+function applyPatch(target, ops) {
+  for (const op of ops) {
+    const parts = op.path.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const last = parts.pop();
+    const parent = parts.reduce((node, key) => node[Array.isArray(node) ? Number(key) : key], target);
+    if (Array.isArray(parent)) {
+      if (op.op === "add" && last === "-") parent.push(op.value);
+      else if (op.op === "add") parent.splice(Number(last), 0, op.value);
+      else if (op.op === "remove") parent.splice(Number(last), 1);
+      else parent[Number(last)] = op.value;
+    } else if (op.op === "remove") delete parent[last];
+    else parent[last] = op.value;
+  }
+}
+
 // Resolves with the first message for which `wanted` is true, or null after `ms`.
 function waitFor(wanted, ms = 60000) {
   return new Promise((resolve) => {
@@ -108,9 +129,11 @@ function waitFor(wanted, ms = 60000) {
 async function request(message, answerTypes) {
   for (;;) {
     const socket = await connection;
-    const answer = waitFor((m) => m.type === "_dropped" || (m.id === message.id && answerTypes.includes(m.type)));
+    const limited = (m) => m.type === "error" && m.code === "rate_limited" && !m.id; // refused unread
+    const answer = waitFor((m) => m.type === "_dropped" || limited(m) || (m.id === message.id && answerTypes.includes(m.type)));
     socket.send(encode(message));
     const reply = await answer;
+    if (reply && limited(reply)) { await sleep(250); continue; }
     if (reply && reply.type !== "_dropped") return reply;
   }
 }
@@ -182,7 +205,7 @@ for (let step = 0; step < 20000; step++) {
     process.exit(0);
   }
   if (!turn.legal?.length) { // nothing to do until others move or the phase closes
-    if (eventsSeen === seen) await waitFor((m) => m.type === "events" || m.type === "_dropped");
+    if (eventsSeen === seen && view.phase !== "ended") await waitFor((m) => m.type === "events" || m.type === "_dropped");
     continue;
   }
   const phase = `${view.round}:${view.phase}`;

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import os
+import socket
 from typing import Any
 
 import httpx
 import msgpack
 import websockets
 
+from arena_client.patch import apply_patch
 from game_rules import LegalAction, SeatAction, from_plain
 from game_rules.orders import Cost
 from server import wire
@@ -47,6 +51,7 @@ class Client:
         self.events: list[dict[str, Any]] = []  # every event received, in order
         self.inbox: list[dict[str, Any]] = []
         self.seq = 0
+        self.view: dict[str, Any] = {}  # the welcome's view with every patch since applied
 
     @classmethod
     async def connect(cls, address: str, protocol: str = wire.MSGPACK) -> Client:
@@ -67,6 +72,10 @@ class Client:
             batch = message.get("events", message.get("missed", []))
             self.events.extend(batch)
             self.seq = max(self.seq, message["seq"])
+        if message["type"] in ("welcome", "view"):
+            self.view = message["view"]
+        elif message["type"] == "events":
+            apply_patch(self.view, message["patch"])
         return message
 
     async def expect(self, kind: str, request_id: str | None = None, timeout: float = 10.0) -> dict[str, Any]:
@@ -117,8 +126,39 @@ class Client:
                 continue
             break
         assert answer["type"] == "turn", answer
+        # Every frame before the answer has been applied: the patched view is the server's.
+        assert self.view == answer["view"], "the view patched from events differs from the server's"
         legal = [LegalAction(from_plain(SeatAction, item["action"]), Cost(**item["cost"])) for item in answer["legal"]]
         return answer["view"], legal
 
     async def close(self) -> None:
         await self.socket.close()
+
+
+def stalled_socket(address: str, subprotocol: str, hello: dict[str, Any]) -> socket.socket:
+    """A websocket client that says hello and then never reads again: a plain TCP socket with a
+    small receive window, so what the server sends backs up on the server, as it does behind a
+    dead phone. (A websockets client keeps reading into its own buffers.)"""
+    host, port = address.split(":")
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect((host, int(port)))
+    key = base64.b64encode(os.urandom(16)).decode()
+    raw.sendall(
+        (
+            f"GET /ws HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {subprotocol}\r\n\r\n"
+        ).encode()
+    )
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += raw.recv(1)
+    assert answer.startswith(b"HTTP/1.1 101"), answer
+    payload = json.dumps(hello).encode()
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    header = bytes([0x81]) + (
+        bytes([0x80 | len(payload)]) if len(payload) < 126 else bytes([0x80 | 126]) + len(payload).to_bytes(2, "big")
+    )
+    raw.sendall(header + mask + masked)
+    return raw

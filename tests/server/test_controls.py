@@ -109,7 +109,8 @@ async def test_reissue_disconnects_the_old_players_and_opens_a_new_code(server: 
     assert (await stranger.expect("error"))["code"] == "unauthorised"
     async with httpx.AsyncClient() as http:
         old = await http.post(f"http://{server}/api/join", json={"code": created["join_codes"]["norway"]})
-        assert old.status_code == 404
+        assert (old.status_code, old.json()["error"]) == (410, "code_reissued")
+        assert "new one" in old.json()["message"]
     assert (await join(server, answer["join_code"]))["seat"] == "norway"
 
 
@@ -118,7 +119,8 @@ async def test_locked_codes_let_nobody_join_until_unlocked(server: str) -> None:
     await control(facilitator, "lock")
     async with httpx.AsyncClient() as http:
         locked = await http.post(f"http://{server}/api/join", json={"code": created["join_codes"]["msf"]})
-    assert locked.status_code == 404
+    assert (locked.status_code, locked.json()["error"]) == (403, "joining_locked")
+    assert locked.json()["message"] == "The facilitator has locked joining for this game."
     await control(facilitator, "unlock")
     assert (await join(server, created["join_codes"]["msf"]))["seat"] == "msf"
 
@@ -159,6 +161,7 @@ async def test_fork_starts_a_new_game_from_a_round_and_leaves_the_original(serve
     created, facilitator = await facilitated(server)
     await to_round_two(facilitator, created, server)
     answer = await control(facilitator, "fork", round=1)
+    assert answer["type"] == "ack", answer
     fork = answer["fork"]
     assert fork["game"] != created["game"] and set(fork["join_codes"]) == set(created["join_codes"])
     other = await Client.connect(server, wire.JSON)

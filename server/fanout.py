@@ -1,0 +1,115 @@
+"""Building what a change sends: each viewer's new view, its patch, and its frame, once.
+
+A game's viewers are its seats, the facilitator and the spectators. During play every seat's
+view is the public table plus the seat's own part (`game_rules.views.seat_part`), so the
+public table is built and compared once per change, and each seat's part once; the patch a
+seat receives is the public patch (minus the entries its own part overrides) plus the patch
+of its part. Frames are encoded once per viewer and encoding and shared by its connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from game_rules import FACILITATOR, SPECTATOR, Event, GameState, Scenario, view, visible_events
+from game_rules.views import public_view, seat_part
+from server import wire
+from server.patch import Op, diff
+from server.protocol import EventRecord, Events, ServerMessage
+
+# The entries of a seat's view that its own part sets (see `game_rules.views.seat_part`).
+SEAT_KEYS = frozenset(
+    {"viewer", "you", "messages", "offers", "pledges", "alliances", "invitations", "soundings", "linked_moves"}
+)
+
+
+def event_record(seq: int, event: Event) -> EventRecord:
+    """An event as the wire carries it, with its number."""
+    return EventRecord(
+        seq=seq, kind=event.kind, round=event.round, text=event.text, audience=list(event.audience), detail=event.detail
+    )
+
+
+@dataclass
+class Views:
+    """The views of one game at one moment, for the viewers that are connected here."""
+
+    public: dict[str, Any]
+    seats: dict[str, dict[str, Any]] = field(default_factory=dict)  # seat -> its own part
+    whole: dict[str, dict[str, Any]] = field(default_factory=dict)  # facilitator, or anyone once ended
+
+    def of(self, viewer: str) -> dict[str, Any]:
+        """The whole view of one viewer (built with `build`, which must have included it)."""
+        if viewer in self.whole:
+            return self.whole[viewer]
+        if viewer in self.seats:
+            return {**self.public, **self.seats[viewer]}
+        return self.public
+
+
+def build(scenario: Scenario, state: GameState, extras: dict[str, Any], viewers: Iterable[str]) -> Views:
+    """The views of these viewers; `extras` (the clock, who is in the room) go into every view."""
+    public = {**public_view(scenario, state), **extras}
+    built = Views(public=public)
+    for viewer in viewers:
+        if viewer == SPECTATOR:
+            continue
+        if viewer == FACILITATOR or state.phase == "ended":
+            built.whole[viewer] = {**view(scenario, state, viewer), **extras}
+        elif viewer in state.seats:
+            built.seats[viewer] = seat_part(scenario, state, viewer, public)
+    return built
+
+
+def patches(old: Views, new: Views, viewers: Iterable[str]) -> dict[str, list[Op]]:
+    """Each viewer's patch from its old view to its new one."""
+    public = diff(old.public, new.public)
+    shared = [op for op in public if _top(op) not in SEAT_KEYS]
+    out: dict[str, list[Op]] = {}
+    for viewer in viewers:
+        if viewer in new.whole or viewer in old.whole:
+            out[viewer] = diff(old.of(viewer), new.of(viewer))
+        elif viewer in new.seats:
+            out[viewer] = shared + diff(old.seats.get(viewer, {}), new.seats[viewer])
+        else:
+            out[viewer] = public
+    return out
+
+
+def _top(op: Op) -> str:
+    path: str = op["path"]
+    end = path.find("/", 1)
+    return path[1:] if end < 0 else path[1:end]
+
+
+@dataclass
+class Frames:
+    """One change's frames by viewer, each encoded once per encoding on first use."""
+
+    messages: dict[str, ServerMessage]
+    _encoded: dict[tuple[str, str], bytes | str] = field(default_factory=dict)
+
+    def encoded(self, viewer: str, protocol: str) -> bytes | str | None:
+        message = self.messages.get(viewer)
+        if message is None:
+            return None
+        key = (viewer, protocol)
+        frame = self._encoded.get(key)
+        if frame is None:
+            frame = self._encoded[key] = wire.encode(protocol, message)
+        return frame
+
+
+def frames(seq: int, events: list[tuple[int, Event]], changes: dict[str, list[Op]]) -> Frames:
+    """The `events` frame of each viewer: the events it may see and its patch. A viewer with
+    neither gets no frame."""
+    records = {id(event): event_record(number, event) for number, event in events}
+    plain = [event for _, event in events]
+    out: dict[str, ServerMessage] = {}
+    for viewer, patch in changes.items():
+        shown = [records[id(e)] for e in visible_events(plain, viewer)]
+        if shown or patch:
+            out[viewer] = Events(seq=seq, events=shown, patch=patch)
+    return Frames(out)

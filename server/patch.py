@@ -1,0 +1,78 @@
+"""JSON Patch (RFC 6902) between two views: what turns the view a client holds into the new one.
+
+Only `add`, `remove` and `replace` are produced, with JSON Pointer paths. Maps are compared
+key by key; a list that only grew at its end gets `add` at `/-`, a list whose head was dropped
+(a message window moving on) gets `remove` at `/0`; any other change to a list replaces it.
+Views share unchanged pieces between builds, so an identity check ends most comparisons early.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Op = dict[str, Any]
+
+
+def diff(old: Any, new: Any) -> list[Op]:
+    """The operations that turn `old` into `new` (both plain JSON-like values)."""
+    ops: list[Op] = []
+    _diff(old, new, "", ops)
+    return ops
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _diff(old: Any, new: Any, path: str, ops: list[Op]) -> None:
+    if old is new:
+        return
+    if type(old) is dict and type(new) is dict:
+        for key, value in new.items():
+            where = f"{path}/{_escape(str(key))}"
+            if key not in old:
+                ops.append({"op": "add", "path": where, "value": value})
+            else:
+                _diff(old[key], value, where, ops)
+        for key in old:
+            if key not in new:
+                ops.append({"op": "remove", "path": f"{path}/{_escape(str(key))}"})
+        return
+    if type(old) is list and type(new) is list:
+        _diff_list(old, new, path, ops)
+        return
+    if type(old) is not type(new) or old != new:
+        ops.append({"op": "replace", "path": path, "value": new})
+
+
+def _diff_list(old: list[Any], new: list[Any], path: str, ops: list[Op]) -> None:
+    if old and new and len(new) >= len(old) and _is_prefix(old, new):
+        # A list that grew at its end (an event log, a draft's history).
+        ops.extend({"op": "add", "path": f"{path}/-", "value": value} for value in new[len(old) :])
+        return
+    start = _window_start(old, new) if old and new else -1
+    if 0 < start <= len(new) - (len(old) - start):
+        # A window that dropped its oldest entries and took as many or more new ones at its end.
+        ops.extend({"op": "remove", "path": f"{path}/0"} for _ in range(start))
+        ops.extend({"op": "add", "path": f"{path}/-", "value": value} for value in new[len(old) - start :])
+        return
+    if len(old) == len(new):
+        changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b and a != b]
+        if len(changed) * 2 <= len(new) or len(new) <= 2:
+            for i in changed:
+                _diff(old[i], new[i], f"{path}/{i}", ops)
+            return
+    ops.append({"op": "replace", "path": path, "value": new})
+
+
+def _window_start(old: list[Any], new: list[Any]) -> int:
+    """How many entries dropped off the front of `old` if `new` continues it; -1 if it does not."""
+    first = new[0]
+    for start in range(1, len(old)):
+        if (old[start] is first or old[start] == first) and _is_prefix(old[start:], new):
+            return start
+    return -1
+
+
+def _is_prefix(head: list[Any], whole: list[Any]) -> bool:
+    return len(head) <= len(whole) and all(a is b or a == b for a, b in zip(head, whole, strict=False))

@@ -1,0 +1,386 @@
+"""A game as one worker holds it: its latest state, its connections, their views, and the
+one writer that applies and commits its actions.
+
+Inside a worker a game's actions queue behind one writer instead of racing each other into
+retries: the writer takes every action waiting, applies them one after another to the state
+it holds, and commits them together in one atomic write (see `store.commit`). A commit that
+finds another worker was first reloads and applies again. After each commit the writer sends
+every connection of the game its frame (its events and the patch of its view), then the
+acks, so the order on each connection is the order of the game.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis import exceptions as redis_errors
+
+from game_rules import FACILITATOR, SPECTATOR, Action, Applied, Event, GameState, Rejected, Scenario, apply
+from server import deadlines, fanout, keys
+from server.auth import Role
+from server.connection import Connection, Stage
+from server.errors import ServiceError
+from server.protocol import Ack, View
+from server.store import Change, Committed, GameStore, Refused, Snapshot, Stale
+
+log = logging.getLogger("normarena.room")
+COMMIT_TRIES = 20
+# What an unreachable, restarting or failing-over Redis raises; any other Redis error is a bug.
+STORE_ERRORS = (
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+    redis_errors.ClusterDownError,
+    redis_errors.TryAgainError,
+    redis_errors.ReadOnlyError,
+    OSError,
+    asyncio.TimeoutError,
+)
+
+
+def unavailable() -> ServiceError:
+    return ServiceError(
+        "unavailable", "The game's store cannot be reached just now. Send the same request again in a moment."
+    )
+
+
+@dataclass
+class Submission:
+    """An action waiting for the writer, and the future its sender awaits."""
+
+    actor: str
+    action: Action
+    role: Role
+    ack_key: str
+    future: asyncio.Future[Ack]
+    expect: tuple[int, str] | None = None  # (round, phase) the action is meant for: a deadline's
+    by_seat: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_seat = self.actor != FACILITATOR
+
+
+# A control's plan, given the snapshot and meta under the lock: the new state (or None to keep
+# it), the changes to commit, and for a rollback the new action log.
+Plan = tuple[GameState | None, list[Change], list[tuple[str, Action, str]] | None]
+
+
+class Room:
+    """One game in this worker."""
+
+    def __init__(self, game_id: str, store: GameStore, scenario: Scenario, clock: Callable[[], float]) -> None:
+        self.game_id = game_id
+        self.store = store
+        self.scenario = scenario
+        self.clock = clock
+        self.snapshot: Snapshot | None = None
+        self.meta: dict[str, str] = {}
+        self.presence: dict[str, Any] = {"seats": {}, "spectators": 0}
+        self.connections: set[Connection] = set()
+        self.users = 0  # autopilots and requests in flight that keep the room alive
+        self.idle_since = time.monotonic()
+        self.lock = asyncio.Lock()
+        self.changed = asyncio.Condition()
+        self._views: fanout.Views | None = None
+        self._pending: list[Submission] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    # --- reading --------------------------------------------------------------------------
+
+    async def ensure_loaded(self) -> Snapshot:
+        """The room's snapshot, read from the store if it has none (call with the lock held)."""
+        if self.snapshot is None:
+            snapshot = await self.store.load(self.game_id)
+            if snapshot is None:
+                raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
+            self.meta = await self.store.meta(self.game_id)
+            self._views = None
+            self.snapshot = snapshot
+        return self.snapshot
+
+    def extras(self) -> dict[str, Any]:
+        """What every view carries besides the engine's: the clock and who is in the room."""
+        return {"clock": deadlines.clock_view(self.meta), "room": self.presence}
+
+    def view_of(self, viewer: str) -> dict[str, Any]:
+        """A viewer's whole view now (the room's views must hold it: see `add_viewer`)."""
+        assert self._views is not None
+        return self._views.of(viewer)
+
+    def add_viewer(self, viewer: str) -> None:
+        """Make sure the room's views include this viewer's, built from the current snapshot."""
+        assert self.snapshot is not None
+        if self._views is None:
+            self._views = fanout.build(self.scenario, self.snapshot.state, self.extras(), {viewer})
+            return
+        if viewer == SPECTATOR or viewer in self._views.seats or viewer in self._views.whole:
+            return
+        extra = fanout.build(self.scenario, self.snapshot.state, self.extras(), {viewer})
+        self._views.seats.update(extra.seats)
+        self._views.whole.update(extra.whole)
+
+    @property
+    def live(self) -> list[Connection]:
+        return [c for c in self.connections if c.stage is Stage.LIVE]
+
+    @property
+    def is_idle(self) -> bool:
+        return not self.connections and not self.users and not self._pending
+
+    # --- delivering -----------------------------------------------------------------------
+
+    def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event]]) -> None:
+        """Make `snapshot` the room's, and send every live connection what it brings."""
+        self.snapshot = snapshot
+        live = self.live
+        if not live:
+            self._views = None  # rebuilt from the snapshot when someone connects
+        else:
+            viewers = {c.viewer for c in live}
+            new = fanout.build(self.scenario, snapshot.state, self.extras(), viewers)
+            if self._views is None:
+                self._resync(live, new, snapshot.seq)
+            else:
+                frames = fanout.frames(snapshot.seq, events, fanout.patches(self._views, new, viewers))
+                for connection in live:
+                    frame = frames.encoded(connection.viewer, connection.protocol)
+                    if frame is not None:
+                        connection.send_frame(frame)
+                    connection.seq = snapshot.seq
+            self._views = new
+        self._notify()
+
+    def _resync(self, live: list[Connection], views: fanout.Views, seq: int) -> None:
+        """Send whole views: the room lost track of what its connections hold."""
+        for connection in live:
+            connection.send(View(seq=seq, view=views.of(connection.viewer)))
+            connection.seq = seq
+
+    def refresh_views(self) -> None:
+        """Send patches for a change outside the game's state (presence, the clock's meta)."""
+        if self.snapshot is not None:
+            self.deliver(self.snapshot, [])
+
+    def _notify(self) -> None:
+        async def wake() -> None:
+            async with self.changed:
+                self.changed.notify_all()
+
+        task = asyncio.get_running_loop().create_task(wake())
+        task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+
+    async def catch_up(self) -> None:
+        """Bring the room up to what the store holds (another worker committed, or the store
+        came back), and send each connection what it missed."""
+        async with self.lock:
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        old = self.snapshot
+        head = await self.store.head(self.game_id)
+        if head is None:
+            return
+        self.meta = await self.store.meta(self.game_id)
+        if old is not None and head == (old.version, old.seq):
+            self.refresh_views()  # the meta may have moved (a pause, a clock)
+            return
+        if old is None or head[0] != old.version:
+            fresh = await self.store.load(self.game_id)
+            if fresh is None:
+                return
+            snapshot = fresh
+        else:
+            snapshot = Snapshot(old.state, old.version, head[1])  # announcements only: the same state
+        since = old.seq if old is not None else snapshot.seq
+        stored = await self.store.events_since(self.game_id, since, snapshot.seq)
+        if old is not None and snapshot.seq > since and (not stored or stored[0].seq != since + 1):
+            self._views = None  # events we never sent are gone from the stream: send whole views
+        self.deliver(snapshot, [(s.seq, s.event) for s in stored])
+
+    # --- writing --------------------------------------------------------------------------
+
+    async def submit(
+        self, actor: str, action: Action, role: Role, ack_key: str, expect: tuple[int, str] | None = None
+    ) -> Ack:
+        """Queue an action for the writer and wait for its ack (or its refusal). With `expect`,
+        the action is refused unless the game is in that round and phase when it is applied."""
+        future: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
+        self._pending.append(Submission(actor, action, role, ack_key, future, expect))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.lock:
+                    await self._commit_batch(batch)
+            except STORE_ERRORS:
+                self.snapshot = None  # whether the last commit went in is unknown: read again
+                self._fail(batch, unavailable())
+            except ServiceError as error:
+                self._fail(batch, error)
+            except Exception:  # the writer must outlive any bug; its callers learn of it, the log keeps it
+                log.exception("applying actions to game %s failed", self.game_id)
+                self.snapshot = None
+                self._fail(
+                    batch, ServiceError("internal_error", "The server failed on this action; it has been logged.")
+                )
+
+    @staticmethod
+    def _fail(batch: list[Submission], error: ServiceError) -> None:
+        for item in batch:
+            if not item.future.done():
+                item.future.set_exception(error)
+
+    async def _commit_batch(self, batch: list[Submission]) -> None:
+        """Apply and commit a batch; every submission's future is settled when this returns."""
+        waiting = list(batch)
+        for _ in range(COMMIT_TRIES):
+            snapshot = await self.ensure_loaded()
+            state = snapshot.state
+            applied: list[tuple[Submission, Change]] = []
+            refusals: list[tuple[Submission, Rejected]] = []
+            for item in waiting:
+                if item.expect is not None and item.expect != (state.round, state.phase):
+                    refusals.append((item, Rejected("phase_moved", "The phase this was meant for is over.")))
+                    continue
+                result = apply(self.scenario, state, item.actor, item.action)
+                if isinstance(result, Rejected):
+                    refusals.append((item, result))
+                    continue
+                assert isinstance(result, Applied)
+                state = result.state
+                applied.append((item, self._change(item, result)))
+            if not applied:
+                for item, rejection in refusals:
+                    item.future.set_exception(ServiceError(rejection.code, rejection.message))
+                return
+            move = deadlines.after_change(self.game_id, self.meta, snapshot.state, state, self.clock())
+            changes = [change for _, change in applied]
+            if move is not None:
+                changes[-1] = _with_meta(changes[-1], move.meta, move.unmeta)
+                if move.add is not None:
+                    await self.store.redis.zadd(keys.deadlines(), {move.add[0]: move.add[1]})
+            stored = await self.store.commit(self.game_id, snapshot.version, changes, state)
+            if isinstance(stored, Stale):
+                await self._catch_up()
+                continue
+            if isinstance(stored, Refused):
+                waiting = self._settle_refused(waiting, applied, stored)
+                continue
+            if stored is None:
+                raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
+            self._apply_meta(changes)
+            self.deliver(Snapshot(state, state.version, stored.last), _numbered(changes, stored.first))
+            for (item, change), seq in zip(applied, stored.after, strict=True):
+                item.future.set_result(Ack(id="", seq=seq, version=change.version))
+            for item, rejection in refusals:
+                item.future.set_exception(ServiceError(rejection.code, rejection.message))
+            if move is not None and move.remove:
+                with contextlib.suppress(*STORE_ERRORS):  # a stale member is dropped by the deadline loop
+                    await self.store.redis.zrem(keys.deadlines(), move.remove)
+            return
+        self._fail(waiting, ServiceError("busy", "The game is very busy; send the same request again."))
+
+    def _change(self, item: Submission, result: Applied) -> Change:
+        unmeta: tuple[str, ...] = ()
+        seat = item.role.seat
+        if seat is not None and item.role.token_hash and self.meta.get(f"bot:{seat}"):
+            unmeta = (f"bot:{seat}",)  # a person acting in a bot's seat takes it back
+        return Change(
+            actor=item.actor,
+            events=result.events,
+            version=result.state.version,
+            action=item.action,
+            token_hash=item.role.token_hash,
+            ack_key=item.ack_key,
+            by_seat=item.by_seat,
+            player=item.role.player,
+            unmeta=unmeta,
+        )
+
+    @staticmethod
+    def _settle_refused(
+        waiting: list[Submission], applied: list[tuple[Submission, Change]], refused: Refused
+    ) -> list[Submission]:
+        """Answer the submissions the store refused; the rest are tried again."""
+        answered: set[int] = set()
+        for index, code, earlier in refused.problems:
+            item = applied[index][0]
+            answered.add(id(item))
+            if code == "repeated":
+                seq, version = (int(x) for x in earlier.split())
+                item.future.set_result(Ack(id="", seq=seq, version=version, repeated=True))
+            elif code == "paused":
+                item.future.set_exception(
+                    ServiceError("paused", "The facilitator has paused the game; wait for it to resume.")
+                )
+            else:
+                item.future.set_exception(
+                    ServiceError("revoked", "This seat was re-issued: your token is no longer valid.")
+                )
+        return [item for item in waiting if id(item) not in answered]
+
+    def _apply_meta(self, changes: list[Change]) -> None:
+        for change in changes:
+            self.meta.update(change.meta)
+            for name in change.unmeta:
+                self.meta.pop(name, None)
+
+    async def run_control(self, plan: Callable[[Snapshot, dict[str, str]], Plan]) -> Committed:
+        """Commit what a facilitator's control plans (an announcement, a rollback), against the
+        current state; planned again if another worker was first."""
+        async with self.lock:
+            for _ in range(COMMIT_TRIES):
+                snapshot = await self.ensure_loaded()
+                state, changes, log = plan(snapshot, dict(self.meta))
+                result = await self.store.commit(self.game_id, snapshot.version, changes, state, log)
+                if isinstance(result, Stale):
+                    await self._catch_up()
+                    continue
+                if not isinstance(result, Committed):
+                    raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
+                self._apply_meta(changes)
+                kept = state or snapshot.state
+                self.deliver(Snapshot(kept, kept.version, result.last), _numbered(changes, result.first))
+                return result
+        raise ServiceError("busy", "The game is very busy; send the same request again.")
+
+    async def close(self) -> None:
+        """Stop the writer (the room is being dropped)."""
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._writer
+
+
+def _with_meta(change: Change, meta: dict[str, str], unmeta: tuple[str, ...]) -> Change:
+    return Change(
+        actor=change.actor,
+        events=change.events,
+        version=change.version,
+        action=change.action,
+        token_hash=change.token_hash,
+        ack_key=change.ack_key,
+        by_seat=change.by_seat,
+        player=change.player,
+        meta={**change.meta, **meta},
+        unmeta=(*change.unmeta, *unmeta),
+    )
+
+
+def _numbered(changes: list[Change], first: int) -> list[tuple[int, Event]]:
+    out = []
+    seq = first
+    for change in changes:
+        for event in change.events:
+            out.append((seq, event))
+            seq += 1
+    return out

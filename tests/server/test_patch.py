@@ -1,0 +1,73 @@
+"""View patches: the server's diff and the clients' patch turn any view into the next one."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arena_client.patch import PatchError, apply_patch
+from game_rules import FACILITATOR, SPECTATOR, Applied
+from scenarios import load_scenario
+from server import fanout
+from server.patch import diff
+from tests.game_rules.playing import play
+
+plain = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.text("ab/~", max_size=3),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text("ab/~", max_size=3), inner, max_size=4),
+    max_leaves=25,
+)
+views = st.dictionaries(st.text("abc/~", max_size=3), plain, max_size=5)
+
+
+@settings(max_examples=600, deadline=None)
+@given(views, views)
+def test_the_patch_of_any_two_views_turns_one_into_the_other(old: dict[str, Any], new: dict[str, Any]) -> None:
+    held = copy.deepcopy(old)
+    assert apply_patch(held, diff(old, new)) == new
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(plain, max_size=12), st.integers(0, 12), st.lists(plain, max_size=6))
+def test_a_moving_window_is_patched_by_its_ends(window: list[Any], dropped: int, added: list[Any]) -> None:
+    old = {"messages": window}
+    new = {"messages": window[dropped:] + added}
+    ops = diff(old, new)
+    assert apply_patch(copy.deepcopy(old), ops) == new
+    # Never more operations than entries in the new window, plus one to replace it whole.
+    assert len(ops) <= len(new["messages"]) + max(1, dropped)
+
+
+def test_a_patch_that_does_not_fit_is_refused_not_half_applied_silently() -> None:
+    try:
+        apply_patch({"a": []}, [{"op": "remove", "path": "/a/3"}])
+    except PatchError:
+        return
+    raise AssertionError("a remove beyond the list should be refused")
+
+
+def test_every_viewers_patched_view_equals_its_rebuilt_view_through_whole_games() -> None:
+    """The fan-out's composition (public table once, a seat's part per seat) and its patches,
+    checked against views built from scratch, at every step of random games."""
+    for name in ("classroom-quick", "integrated-missions"):
+        scenario = load_scenario(name)
+        viewers = {*scenario.seat_ids, SPECTATOR, FACILITATOR}
+        extras = {"clock": {"deadline": None}, "room": {"seats": {}}}
+        game = play(scenario, 11, random.Random(11), max_steps=400)
+        state = game.steps[0].before
+        built = fanout.build(scenario, state, extras, viewers)
+        held = {viewer: json.loads(json.dumps(built.of(viewer))) for viewer in viewers}
+        for step in game.steps:
+            if not isinstance(step.result, Applied):
+                continue
+            new = fanout.build(scenario, step.result.state, extras, viewers)
+            for viewer, ops in fanout.patches(built, new, viewers).items():
+                apply_patch(held[viewer], json.loads(json.dumps(ops)))
+                assert held[viewer] == json.loads(json.dumps(new.of(viewer))), (name, viewer, step.action)
+            built = new
+        assert built.public["round"] >= 2, "the game should have gone past its first round"
