@@ -64,11 +64,23 @@ def _serve(args: argparse.Namespace) -> int:
     from server.settings import Settings
 
     cluster = True if args.cluster else None
-    return serve(Settings.from_env(host=args.host, port=args.port, redis_url=args.redis_url, cluster=cluster))
+    settings = Settings.from_env(
+        host=args.host,
+        port=args.port,
+        redis_url=args.redis_url,
+        cluster=cluster,
+        data_dir=args.data_dir,
+        operator_token=args.operator_token,
+        public_url=args.public_url,
+    )
+    return serve(settings)
 
 
 def _bot(args: argparse.Namespace) -> int:
     import asyncio
+
+    import httpx
+    import websockets
 
     from arena_client import ServerError
     from arena_client.runner import play_seat
@@ -78,8 +90,8 @@ def _bot(args: argparse.Namespace) -> int:
     except ServerError as error:
         print(f"normarena bot: the server refused: {error.message} ({error.code})", file=sys.stderr)
         return 1
-    except (ConnectionError, OSError) as error:
-        print(f"normarena bot: cannot reach {args.url}: {error}", file=sys.stderr)
+    except (ConnectionError, OSError, httpx.HTTPError, websockets.WebSocketException) as error:
+        print(f"normarena bot: cannot reach {args.url}: {error or type(error).__name__}", file=sys.stderr)
         return 1
     you = final.get("you", {})
     print(json.dumps({"seat": you.get("seat"), "outcome": final.get("outcome"), "scores": final.get("scores", {})}))
@@ -88,6 +100,9 @@ def _bot(args: argparse.Namespace) -> int:
 
 def _tournament(args: argparse.Namespace) -> int:
     import asyncio
+
+    import httpx
+    import websockets
 
     from arena_client import ServerError
     from arena_client.report import format_tournament, summarise_tournament
@@ -108,8 +123,8 @@ def _tournament(args: argparse.Namespace) -> int:
     except ServerError as error:
         print(f"normarena tournament: the server refused: {error.message} ({error.code})", file=sys.stderr)
         return 1
-    except (ConnectionError, OSError) as error:
-        print(f"normarena tournament: cannot reach {args.url}: {error}", file=sys.stderr)
+    except (ConnectionError, OSError, httpx.HTTPError, websockets.WebSocketException) as error:
+        print(f"normarena tournament: cannot reach {args.url}: {error or type(error).__name__}", file=sys.stderr)
         return 1
     finally:
         progress.close()
@@ -195,6 +210,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--cluster",
         action="store_true",
         help="the Redis address is a node of a Redis Cluster (or write redis+cluster://HOST:PORT)",
+    )
+    served.add_argument(
+        "--data-dir",
+        default=None,
+        help="where the embedded Redis keeps games (default: $NORMARENA_DATA, else ~/.local/share/normarena/redis)",
+    )
+    served.add_argument(
+        "--operator-token",
+        default=None,
+        help="the token that creates games (default: $NORMARENA_OPERATOR_TOKEN; off loopback one is made and printed)",
+    )
+    served.add_argument(
+        "--public-url",
+        default=None,
+        help="the address players reach, for join links and QR codes (e.g. behind a proxy)",
     )
     served.set_defaults(run=_serve)
 

@@ -217,6 +217,8 @@ async def game(request: Request) -> Response:
             raise ServiceError("not_facilitator", "Only the facilitator's token sees the game's codes.")
         worker = _worker(request)
         room = await worker.hub.room(game_id)
+        async with room.lock:
+            await room.ensure_loaded()
         await worker.hub.refresh_presence(room)
         return JSONResponse(await game_record(worker.store, game_id, room))
     except ServiceError as error:

@@ -1,50 +1,151 @@
-"""`normarena serve`: start Redis if none is given, then the server on uvicorn."""
+"""`normarena serve`: claim the port, start Redis if none is given, then the server on uvicorn.
+
+Whatever goes wrong before the server runs (the port is taken, the data folder is in use,
+Redis cannot be reached) is said in one sentence, and `serve` exits non-zero.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import errno
+import secrets
+import socket
 import sys
 import warnings
+from pathlib import Path
 
+import redis
 import uvicorn
 
 from server.app import create_app
-from server.embedded_redis import EmbeddedRedis
+from server.embedded_redis import DataFolderBusy, EmbeddedRedis, default_data_dir
 from server.settings import Settings
+
+OPERATOR_FILE = "operator-token"
+
+
+class ServeError(RuntimeError):
+    """Why the server could not start, in one sentence."""
 
 
 def serve(settings: Settings) -> int:
     """Run the server until interrupted; with no Redis address, on an embedded real Redis."""
-    embedded = None
-    if not settings.redis_url:
-        embedded = EmbeddedRedis().start()
-        settings = dataclasses.replace(settings, redis_url=embedded.url)
-        print(f"No Redis address given: started an embedded Redis server at {embedded.url}", file=sys.stderr)
-    base = f"http://{settings.host}:{settings.port}"
-    print(f"Norm Arena is serving at {base}/  (websocket: ws://{settings.host}:{settings.port}/ws)", file=sys.stderr)
-    print(
-        f"Create a game:  curl -s -X POST {base}/api/games -d "
-        '\'{"scenario": "classroom-quick", "seed": 1, "clock": "classroom"}\'',
-        file=sys.stderr,
-    )
-    warnings.filterwarnings("ignore", message=".*`websockets` implementation is deprecated", category=UserWarning)
     try:
-        uvicorn.run(
+        listener = _claim(settings.host, settings.port)
+    except ServeError as error:
+        print(f"normarena serve: {error}", file=sys.stderr)
+        return 2
+    embedded = None
+    try:
+        if not settings.redis_url:
+            data = Path(settings.data_dir) if settings.data_dir else default_data_dir()
+            try:
+                embedded = EmbeddedRedis(directory=data, unix_socket=True).start()
+            except DataFolderBusy as error:
+                raise ServeError(str(error)) from error
+            settings = dataclasses.replace(settings, redis_url=embedded.url, data_dir=str(data))
+            print(f"Games are kept in {data} (an embedded Redis, append-only).", file=sys.stderr)
+        else:
+            _check_redis(settings)
+        settings = _with_operator(settings)
+        if not settings.public_url and settings.host in ("0.0.0.0", "::"):
+            settings = dataclasses.replace(settings, public_url=f"http://{_lan_address()}:{settings.port}")
+        _announce(settings)
+        warnings.filterwarnings("ignore", message=".*`websockets` implementation is deprecated", category=UserWarning)
+        config = uvicorn.Config(
             create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            # The websockets implementation waits for the socket to drain before writing more, so a
-            # client that stops reading blocks its writer and the bounded send queue drops it.
+            fd=listener.fileno(),
+            # The websockets implementation waits for a socket to drain before writing more, so a
+            # client that stops reading blocks its writer and its bounded outbox drops it.
             ws="websockets",
             ws_max_size=settings.hard_frame_bytes,
-            # Frames are patches of a few hundred bytes: compressing them cost more than it saved
-            # (bench/README.md), and each compressor holds ~300 KB per connection.
+            # Frames are patches of a few hundred bytes: compressing them costs more CPU than it
+            # saves bytes (bench/README.md), and each compressor holds ~300 KB per connection.
             ws_per_message_deflate=False,
-            loop="uvloop",
-            http="httptools",
+            loop="auto",  # uvloop where it is installed (not on Windows)
+            http="auto",  # httptools
             log_level="warning",
         )
+        uvicorn.Server(config).run()
+    except ServeError as error:
+        print(f"normarena serve: {error}", file=sys.stderr)
+        return 1
     finally:
+        listener.close()
         if embedded is not None:
             embedded.stop()
     return 0
+
+
+def _claim(host: str, port: int) -> socket.socket:
+    """Bind the listening socket before anything starts, so a taken port stops us at once."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"port {port} on {host} is already in use (another server?); choose one with --port"
+            ) from error
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    return listener
+
+
+def _check_redis(settings: Settings) -> None:
+    if settings.cluster:
+        return  # the cluster client checks its nodes when the app starts
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError, ValueError) as error:
+        raise ServeError(f"cannot reach Redis at {settings.redis_url}: {error}") from error
+    finally:
+        client.close()
+
+
+def _with_operator(settings: Settings) -> Settings:
+    """Off loopback, creating games needs the operator's token: make one if none was given (kept
+    in the data folder when there is one, so it stays the same across restarts)."""
+    if settings.operator_token or settings.on_loopback:
+        return settings
+    token = ""
+    stored = Path(settings.data_dir) / OPERATOR_FILE if settings.data_dir else None
+    if stored is not None and stored.exists():
+        token = stored.read_text(encoding="utf-8").strip()
+    if not token:
+        token = secrets.token_urlsafe(16)
+        if stored is not None:
+            stored.write_text(token, encoding="utf-8")
+            stored.chmod(0o600)
+    return dataclasses.replace(settings, operator_token=token)
+
+
+def _lan_address() -> str:
+    """This machine's address on its local network, as students' devices would reach it."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 1))  # no packet is sent: this only picks a route
+        address: str = probe.getsockname()[0]
+        return address
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def _announce(settings: Settings) -> None:
+    base = settings.public_url or f"http://{settings.host}:{settings.port}"
+    print(f"Norm Arena is serving at {base}/  (websocket: {base.replace('http', 'ws', 1)}/ws)", file=sys.stderr)
+    if settings.operator_token:
+        print(
+            f"Open {base}/#operator={settings.operator_token} on the facilitator's computer to run games "
+            f"(the operator token lets it create them).",
+            file=sys.stderr,
+        )
+    else:
+        print(f"Open {base}/ in a browser to run a game; players join from the same address.", file=sys.stderr)

@@ -46,7 +46,6 @@ def connect_redis(settings: Settings) -> Any:
         retry_on_error=errors,
         health_check_interval=5,
         socket_connect_timeout=2,
-        socket_keepalive=True,
     )
     return aioredis.Redis(connection_pool=pool)
 
@@ -105,6 +104,7 @@ class Worker:
             await self.redis.aclose()
 
     async def _deadline_loop(self) -> None:
+        logged = 0.0
         while True:
             # A failed tick is tried again at the next one: a deadline is never lost, only late.
             try:
@@ -112,5 +112,7 @@ class Worker:
             except (ServiceError, *STORE_ERRORS):
                 pass
             except Exception:
-                log.exception("closing a phase at its deadline failed")
+                if time.monotonic() - logged > 60:  # a bug logs once a minute, not four times a second
+                    logged = time.monotonic()
+                    log.exception("closing a phase at its deadline failed")
             await asyncio.sleep(self.settings.deadline_poll_seconds)
