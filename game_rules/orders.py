@@ -269,4 +269,17 @@ def withdraw_order(
             detail={"index": action.index, "order": order.type},
         )
     )
+    linked = tuple(state.links_of(seat))
+    if order.arena == "narrow" and linked:
+        # Those who heard of the move through a link hear that it is off.
+        events.append(
+            Event(
+                kind="linked_move",
+                round=state.round,
+                text=f"Through your link, you hear that {scenario.seat(seat).name} will no longer "
+                f"{order.type.replace('_', ' ')}.",
+                audience=linked,
+                detail={"seat": seat, "order": order.type, "withdrawn": True},
+            )
+        )
     return None

@@ -11,6 +11,7 @@ from typing import Any
 
 from game_rules import Scenario, epilogue, legitimacy, scores, to_plain
 from game_rules.actions import PUBLIC
+from game_rules.views import objectives
 from server.deadlines import clock_view
 from server.room import Room
 from server.store import GameStore
@@ -31,17 +32,7 @@ REPORT_COLUMNS = (
 
 
 def _objectives(scenario: Scenario) -> dict[str, Any]:
-    return {
-        s.id: {
-            "ideal": dict(s.preferences.ideal),
-            "weights": dict(s.preferences.weights),
-            "failure": s.failure_value,
-            "side_stakes": dict(s.side_stakes),
-            "turf": dict(s.turf),
-            "goals": [to_plain(g) for g in s.goals],
-        }
-        for s in scenario.seats
-    }
+    return {s.id: objectives(s) for s in scenario.seats}
 
 
 def materials(scenario: Scenario) -> dict[str, Any]:

@@ -54,7 +54,7 @@ class Hub:
         self._pubsub: Any = None
         self._tasks: list[asyncio.Task[None]] = []
         self._catching: dict[str, asyncio.Task[None]] = {}
-        self._wanted: dict[str, bool] = {}  # rooms to catch up, and whether presence changed too
+        self._wanted: dict[str, tuple[bool, int]] = {}  # rooms to catch up: presence changed? newest seq
 
     @property
     def connections(self) -> int:
@@ -196,24 +196,24 @@ class Hub:
         else:
             seq = int(payload.split()[0])
             if room.snapshot is None or seq > room.snapshot.seq:
-                self._schedule(room)
+                self._schedule(room, seq=seq)
 
-    def _schedule(self, room: Room, presence: bool = False) -> None:
+    def _schedule(self, room: Room, presence: bool = False, seq: int = 0) -> None:
         """Catch a room up in the background: one task per room, which runs again if more
-        notifications came while it ran."""
-        wanted = self._wanted.get(room.game_id, False)
-        self._wanted[room.game_id] = wanted or presence
+        notifications came while it ran. `seq` is the newest number notified (0 for presence)."""
+        was_presence, was_seq = self._wanted.get(room.game_id, (False, 0))
+        self._wanted[room.game_id] = (was_presence or presence, max(was_seq, seq))
         running = self._catching.get(room.game_id)
         if running is None or running.done():
             self._catching[room.game_id] = asyncio.create_task(self._catch_up(room))
 
     async def _catch_up(self, room: Room) -> None:
         while room.game_id in self._wanted:
-            presence = self._wanted.pop(room.game_id)
+            presence, seq = self._wanted.pop(room.game_id)
             try:
                 if presence:
                     await self.refresh_presence(room)
-                await room.catch_up()
+                await room.catch_up(None if presence else seq)
             except STORE_ERRORS:
                 return  # the listener notices the outage and catches every room up when it ends
             except ServiceError:

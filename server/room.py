@@ -22,6 +22,7 @@ from typing import Any
 from redis import exceptions as redis_errors
 
 from game_rules import FACILITATOR, SPECTATOR, Action, Applied, Event, GameState, Rejected, Scenario, apply
+from game_rules.views import seats_touched
 from server import deadlines, fanout, keys
 from server.auth import Role
 from server.connection import Connection, Stage
@@ -136,21 +137,24 @@ class Room:
 
     def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event]]) -> None:
         """Make `snapshot` the room's, and send every live connection what it brings."""
-        self.snapshot = snapshot
+        before, self.snapshot = self.snapshot, snapshot
         live = self.live
         if not live:
             self._views = None  # rebuilt from the snapshot when someone connects
         else:
             viewers = {c.viewer for c in live}
-            new = fanout.build(self.scenario, snapshot.state, self.extras(), viewers)
+            touched = None
+            if before is not None and self._views is not None:
+                touched = seats_touched(before.state, snapshot.state, [event for _, event in events])
+            new = fanout.build(self.scenario, snapshot.state, self.extras(), viewers, self._views, touched)
             if self._views is None:
                 self._resync(live, new, snapshot.seq)
             else:
                 frames = fanout.frames(snapshot.seq, events, fanout.patches(self._views, new, viewers))
                 for connection in live:
-                    frame = frames.encoded(connection.viewer, connection.protocol)
-                    if frame is not None:
-                        connection.send_frame(frame)
+                    made = frames.encoded(connection.viewer, connection.protocol)
+                    if made is not None:
+                        connection.send_frame(*made)
                     connection.seq = snapshot.seq
             self._views = new
         self._notify()
@@ -174,10 +178,13 @@ class Room:
         task = asyncio.get_running_loop().create_task(wake())
         task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
 
-    async def catch_up(self) -> None:
+    async def catch_up(self, seq: int | None = None) -> None:
         """Bring the room up to what the store holds (another worker committed, or the store
-        came back), and send each connection what it missed."""
+        came back), and send each connection what it missed. With `seq` (a notification's),
+        nothing is read if the room has that number already: its own commits, say."""
         async with self.lock:
+            if seq is not None and self.snapshot is not None and self.snapshot.seq >= seq:
+                return
             await self._catch_up()
 
     async def _catch_up(self) -> None:
@@ -187,7 +194,7 @@ class Room:
             return
         self.meta = await self.store.meta(self.game_id)
         if old is not None and head == (old.version, old.seq):
-            self.refresh_views()  # the meta may have moved (a pause, a clock)
+            self.refresh_views()  # nothing new in the game; the meta may have moved
             return
         if old is None or head[0] != old.version:
             fresh = await self.store.load(self.game_id)
