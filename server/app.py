@@ -15,13 +15,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from game_rules import legal_actions, to_plain, view, visible_events
 from game_rules.actions import ClosePhase, EndGame, FacilitatorAction, InjectEvent, StartGame
 from scenarios import list_scenarios, load_scenario, schema
-from server import asyncapi, wire
+from server import asyncapi, web, wire
 from server.autopilot import Autopilots
 from server.connection import Connection, RateLimit, Stage
 from server.controls import Controls
@@ -86,9 +85,9 @@ def create_app(settings: Settings) -> Starlette:
         Route("/asyncapi.json", asyncapi_document),
         Route("/scenario.schema.json", scenario_schema),
         WebSocketRoute("/ws", websocket_endpoint),
-        Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
+        Mount("/", web.client(CLIENT_DIR), name="client"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=web.middleware(CLIENT_DIR))
 
 
 async def connect_redis(settings: Settings) -> Any:
