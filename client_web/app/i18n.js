@@ -30,7 +30,12 @@ async function fetchCatalogue(lang) {
 export async function setLanguage(lang, remember = true) {
   if (!(lang in LANGUAGES)) lang = "en";
   if (lang !== "en" && Object.keys(fallback).length === 0) fallback = await fetchCatalogue("en");
-  catalogue = await fetchCatalogue(lang);
+  try {
+    catalogue = await fetchCatalogue(lang);
+  } catch {
+    lang = "en";
+    catalogue = Object.keys(fallback).length === 0 ? await fetchCatalogue("en") : fallback;
+  }
   if (lang === "en") fallback = catalogue;
   current = lang;
   if (remember) localStorage.setItem(STORAGE_KEY, lang);

@@ -124,7 +124,18 @@ export function mergeEvents(held, incoming) {
   const late = incoming.filter((e) => e.seq <= last && !held.some((h) => h.seq === e.seq));
   let merged = held.concat(fresh);
   if (late.length) merged = merged.concat(late).sort((a, b) => a.seq - b.seq);
+  if (incoming.some((e) => e.kind === "game_rolled_back")) merged = pruneRolledBack(merged);
   return merged.length > EVENT_MEMORY ? merged.slice(merged.length - EVENT_MEMORY) : merged;
+}
+
+/** After a rollback to round R, what happened in round R and later (before it) is undone:
+ * the feed and the conversations forget it, as the game did. */
+export function pruneRolledBack(events) {
+  let kept = events;
+  for (const rollback of events.filter((e) => e.kind === "game_rolled_back")) {
+    kept = kept.filter((e) => e.seq >= rollback.seq || e.round < rollback.round);
+  }
+  return kept;
 }
 
 /** The store's state in a component, re-rendered on every change. */

@@ -83,6 +83,8 @@ export function Countdown({ view, clockOffset, large }) {
     const timer = setInterval(() => tick((n) => n + 1), 500);
     return () => clearInterval(timer);
   }, []);
+  // A server without clocks in the view (v1) says nothing about time: show nothing rather than guess.
+  if (!view?.clock || view.phase === "lobby" || view.phase === "ended") return null;
   const left = secondsLeft(view, clockOffset);
   const paused = view?.clock?.paused || view?.paused;
   const urgent = left != null && left <= 30 && !paused;
@@ -95,7 +97,7 @@ export function Countdown({ view, clockOffset, large }) {
 export function RoundPhase({ view }) {
   if (!view) return null;
   return html`<div class="roundphase">
-    <span class="round">${t("round.of", { round: view.round || 0, rounds: view.rounds })}</span>
+    ${view.round ? html`<span class="round">${t("round.of", { round: view.round, rounds: view.rounds })}</span>` : null}
     <span class=${`phase-chip phase-${view.phase}`}>${t(`phase.${view.phase}`)}</span>
   </div>`;
 }

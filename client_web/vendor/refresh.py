@@ -109,13 +109,15 @@ def refresh() -> None:
             if stale.is_dir() and stale.name not in {folder(s) for s in packages}:
                 shutil.rmtree(stale)
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
-    _write_importmap(imports)
+    _write_importmap(imports, {str(s["name"]).split("/")[-1]: folder(s) for s in packages})
     print(f"vendored {len(packages)} packages; run with --check to verify")
 
 
-def _write_importmap(imports: dict[str, str]) -> None:
-    """Point the page's import map at the vendored files (the app's own modules keep theirs)."""
+def _write_importmap(imports: dict[str, str], folders: dict[str, str]) -> None:
+    """Point the page's import map (and stylesheet links) at the vendored files."""
     html = INDEX.read_text()
+    for name, target in folders.items():
+        html = re.sub(rf"/vendor/{re.escape(name)}-[^/\"]+/", f"/vendor/{target}/", html)
     found = IMPORTMAP.search(html)
     if found is None:
         raise SystemExit("index.html has no import map to update")

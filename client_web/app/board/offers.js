@@ -40,7 +40,6 @@ export function Offers({ state, view, you, connection }) {
       ? html`<h3>${t("pledges.title")}</h3>
         <ul class="plain pledge-list">
           ${pledges.map((p) => html`<li class=${`pledge status-${p.status}`} data-pledge-status=${p.status}>
-            <span class="pledge-mark" aria-hidden="true">✋</span>
             ${p.pledger === me
               ? t("pledges.you_pledged", { what: pledgeText(view, p.pledge), to: seatName(view, p.beneficiary) })
               : t("pledges.they_pledged", { who: seatName(view, p.pledger), what: pledgeText(view, p.pledge) })}
@@ -73,10 +72,16 @@ function OfferComposer({ state, view, connection }) {
       <legend>${t("offers.trade")}</legend>
       ${options.map((e, i) => html`<label class="option">
         <input type="radio" name="offer-option" checked=${i === Math.min(choice, options.length - 1)} onChange=${() => setChoice(i)} />
-        <span>${t("offers.template", { gives: termsText(view, e.action.gives), gets: termsText(view, e.action.gets) })}</span>
+        <span>${isEmpty(e.action.gives)
+          ? t("offers.template_nothing_given", { gets: termsText(view, e.action.gets) })
+          : t("offers.template", { gives: termsText(view, e.action.gives), gets: termsText(view, e.action.gets) })}</span>
       </label>`)}
     </fieldset>
     <button type="submit" class="primary">${t("offers.send")}</button>
     <${Refusal} state=${state} source="offer-composer" />
   </form>`;
+}
+
+function isEmpty(terms) {
+  return !terms.capital && !terms.funds && !terms.expertise && !(terms.pledges || []).length;
 }

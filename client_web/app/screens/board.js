@@ -15,6 +15,7 @@ import { Orders } from "../board/orders.js";
 import { Vote } from "../board/vote.js";
 import { Role } from "../board/role.js";
 import { Feed } from "./channels.js";
+import { isPaused } from "../facts.js";
 
 const SECTIONS = ["table", "talk", "deals", "orders", "role", "feed"];
 
@@ -51,6 +52,7 @@ function Playing({ game, entry }) {
       <${RoundPhase} view=${view} />
     </${Header}>
     <${OfflineBanner} state=${state} />
+    ${isPaused(state) && !ended ? html`<p class="banner warn" role="status" data-paused="1">${t("board.paused")}</p>` : null}
     <main class=${`page board section-${section}`} data-phase=${view.phase}>
       <div class="board-top">
         <${Countdown} view=${view} clockOffset=${state.clockOffset} />

@@ -115,7 +115,7 @@ function Charts({ view, history }) {
   const threshold = view.ripeness?.threshold;
   return html`<section class="card charts"><h2>${t("debrief.charts")}</h2>
     <div class="chart-grid">
-      <${RoundChart} id="ripeness" title=${t("debrief.chart.ripeness")} rounds=${rounds}
+      <${RoundChart} id="ripeness" title=${t(typeof threshold === "number" ? "debrief.chart.ripeness" : "debrief.chart.ripeness_only")} rounds=${rounds}
         series=${[{ label: t("ripeness.title"), values: history.map((r) => r.ripeness) }]}
         band=${typeof threshold === "number" ? { label: t("debrief.threshold"), value: threshold } : null} />
       <${RoundChart} id="disposition" title=${t("debrief.chart.disposition")} rounds=${rounds}
