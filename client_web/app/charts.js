@@ -35,7 +35,7 @@ export function RoundChart({ id, title, rounds, series, band, max = 100, step = 
           paths: step && !s.dash ? uPlot.paths.stepped({ align: 1 }) : undefined,
         })),
       ],
-      legend: { show: true },
+      legend: { show: true, live: false },
     };
     const chart = new uPlot(options, [rounds, ...all.map((s) => s.values)], box.current);
     return () => chart.destroy();

@@ -78,6 +78,7 @@ export class Connection {
     }
     this.socket = socket;
     socket.addEventListener("open", () => {
+      this.store.set({ wire: socket.protocol });
       this.send({ type: "hello", game: this.game, token: this.token, last_seq: this.store.state.seq });
     });
     socket.addEventListener("message", (event) => this.handle(event.data));
@@ -257,3 +258,6 @@ export function disconnectAll() {
   for (const connection of open.values()) connection.stop();
   open.clear();
 }
+
+// For the browser's console and the tests: the page's connections, to look at or to drop.
+window.normarena = { connections: open };

@@ -20,6 +20,7 @@ export function emptyState() {
     legal: null, // [{action, cost}] from the last `turn`, or null before any
     legalVersion: -1,
     connection: "connecting", // connecting | live | offline | closed
+    wire: "", // the subprotocol the server chose
     retryAt: 0,
     serverStatus: "ok", // ok | degraded (v2 `status`)
     serverMessage: "",

@@ -38,7 +38,7 @@ export function ConnectionBadge({ state }) {
   }
   if (connection === "live" && serverStatus === "degraded") label = t("connection.degraded");
   const cls = connection === "live" && serverStatus !== "degraded" ? "ok" : connection === "closed" ? "bad" : "warn";
-  return html`<span class=${`badge connection ${cls}`} role="status" data-connection=${connection}>
+  return html`<span class=${`badge connection ${cls}`} role="status" data-connection=${connection} data-wire=${state.wire}>
     <span class="dot" aria-hidden="true"></span>${label}${pending ? html` · ${t("connection.pending", { count: pending })}` : null}
   </span>`;
 }
