@@ -45,7 +45,7 @@ export function RoundChart({ id, title, rounds, series, band, max = 100, step = 
     <div class="chart-box" ref=${box} role="img" aria-label=${title}></div>
     <details class="chart-data">
       <summary>${t("debrief.chart_numbers")}</summary>
-      <div class="table-wrap"><table>
+      <div class="table-wrap" tabindex="0"><table>
         <thead><tr><th scope="col">${t("debrief.series")}</th>${rounds.map((r) => html`<th scope="col" class="num">${t("round.short", { round: r })}</th>`)}</tr></thead>
         <tbody>${series.map((s) => html`<tr><th scope="row">${s.label}</th>${s.values.map((v) => html`<td class="num">${v == null ? "–" : formatNumber(v)}</td>`)}</tr>`)}
         ${band ? html`<tr><th scope="row">${band.label}</th>${rounds.map(() => html`<td class="num">${formatNumber(band.value)}</td>`)}</tr>` : null}</tbody>

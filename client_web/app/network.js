@@ -90,7 +90,7 @@ export function Network({ seats, edges, names }) {
     </ul>
     <details class="chart-data">
       <summary>${t("network.list")}</summary>
-      <div class="table-wrap"><table class="edges">
+      <div class="table-wrap" tabindex="0"><table class="edges">
         <thead><tr><th scope="col">${t("network.from")}</th><th scope="col">${t("network.to")}</th><th scope="col">${t("network.type")}</th><th scope="col" class="num">${t("network.weight")}</th></tr></thead>
         <tbody>${edges.map((e) => html`<tr data-edge=${e.type}><td>${name(e.source)}</td><td>${name(e.target)}</td><td>${t(`network.type.${e.type}`)}</td><td class="num">${e.weight}</td></tr>`)}</tbody>
       </table></div>

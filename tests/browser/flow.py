@@ -6,7 +6,10 @@ import json
 import re
 from typing import Any
 
+import httpx
 from playwright.sync_api import Page, expect
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 
 def create_game(page: Page, scenario: str = "classroom-quick", clock: str = "classroom", seed: int = 7) -> str:
@@ -100,3 +103,56 @@ def give_order(page: Page, kind: str, option_text: str | None = None) -> None:
 def submit_orders(page: Page) -> None:
     page.locator('[data-action="end_orders"]').click()
     expect(page.locator("[data-done]")).to_be_visible()
+
+
+def api_game(base_url: str, scenario: str = "classroom-quick", clock: str = "classroom") -> dict[str, Any]:
+    """A game made through the HTTP API (for tests about one page, not about the start page)."""
+    created = httpx.post(f"{base_url}/api/games", json={"scenario": scenario, "seed": 3, "clock": clock})
+    assert created.status_code == 201, created.text
+    made: dict[str, Any] = created.json()
+    return made
+
+
+def api_join(base_url: str, code: str, name: str) -> dict[str, Any]:
+    joined = httpx.post(f"{base_url}/api/join", json={"code": code, "name": name})
+    assert joined.status_code == 200, joined.text
+    answer: dict[str, Any] = joined.json()
+    return answer
+
+
+def facilitator_control(base_url: str, game: dict[str, Any], command: str, **args: Any) -> dict[str, Any]:
+    """One facilitator's control over the websocket, as a terminal client would send it."""
+    url = base_url.replace("http://", "ws://") + "/ws"
+    with connect(url, subprotocols=[Subprotocol("normarena.v1.json")]) as socket:
+        socket.send(json.dumps({"type": "hello", "game": game["game"], "token": game["facilitator_token"], "last_seq": 0}))
+        while json.loads(socket.recv(10))["type"] != "welcome":
+            pass
+        socket.send(json.dumps({"type": "control", "id": "c1", "command": command, **args}))
+        while True:
+            answer: dict[str, Any] = json.loads(socket.recv(10))
+            if answer.get("id") == "c1":
+                return answer
+
+
+def seat_in_browser(page: Page, game: str, seat: str, token: str, name: str) -> None:
+    """Give a browser the seat token that joining would have given it, and open the board."""
+    entry = json.dumps({"token": token, "seat": seat, "name": name})
+    page.goto("/favicon.svg")
+    page.evaluate(f"localStorage.setItem('normarena.seats', JSON.stringify({{{json.dumps(game)}: {entry}}}))")
+    page.goto(f"/play/{game}")
+    expect(page.locator(".status")).to_be_visible()
+
+
+def facilitate_in_browser(page: Page, made: dict[str, Any], path: str = "") -> None:
+    """Give a browser what creating the game would have left in it, and open the game."""
+    entry = {
+        "game": made["game"],
+        "token": made["facilitator_token"],
+        "spectator": made["spectator_token"],
+        "codes": made["join_codes"],
+        "title": "",
+        "created": 0,
+    }
+    page.goto("/favicon.svg")
+    page.evaluate(f"localStorage.setItem('normarena.games', JSON.stringify([{json.dumps(entry)}]))")
+    page.goto(f"/game/{made['game']}{path}")

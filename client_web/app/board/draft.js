@@ -55,7 +55,7 @@ export function Blocs({ view }) {
   return html`<section class="card blocs" aria-labelledby="blocs-title">
     <h2 id="blocs-title">${t("blocs.title")}</h2>
     ${!shown ? html`<p class="muted">${t("blocs.hidden")}</p>` : null}
-    <div class="table-wrap"><table class="blocs-table">
+    <div class="table-wrap" tabindex="0"><table class="blocs-table">
       <thead><tr><th scope="col">${t("blocs.bloc")}</th><th scope="col" class="num">${t("blocs.votes")}</th>
         ${shown ? html`<th scope="col">${t("blocs.disposition")}</th><th scope="col">${t("blocs.ownership")}</th>` : null}</tr></thead>
       <tbody>

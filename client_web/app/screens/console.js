@@ -78,7 +78,7 @@ export function Console({ game, state, rows, connection, remember, local }) {
     </div>
     <div class="card">
       <h2>${t("console.seats")}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0">
         <table class="seats-table">
           <thead><tr>
             <th scope="col">${t("console.seat")}</th><th scope="col">${t("console.who")}</th>

@@ -97,7 +97,7 @@ function Scores({ view }) {
   if (!scores) return null;
   const rows = Object.values(scores).sort((a, b) => b.score - a.score);
   return html`<section class="card scores"><h2>${t("debrief.scores")}</h2>
-    <div class="table-wrap"><table class="scores-table">
+    <div class="table-wrap" tabindex="0"><table class="scores-table">
       <thead><tr><th scope="col">${t("console.seat")}</th><th scope="col" class="num">${t("debrief.score")}</th>
         ${SCORE_PARTS.map((p) => html`<th scope="col" class="num">${t(`score.${p}`)}${view.score_weights?.[p] !== undefined ? html`<span class="muted small"> ×${formatNumber(view.score_weights[p], 2)}</span>` : null}</th>`)}</tr></thead>
       <tbody>${rows.map((card) => html`<tr data-seat=${card.seat}><th scope="row">${seatName(view, card.seat)}</th>
@@ -166,7 +166,7 @@ function Secrets({ view, events }) {
   const accepted = new Set(events.filter((e) => e.kind === "offer_accepted").map((e) => e.detail.offer));
   return html`<section class="card secrets"><h2>${t("debrief.secrets")}</h2>
     <h3>${t("debrief.objectives")}</h3>
-    <div class="table-wrap"><table class="objectives-all">
+    <div class="table-wrap" tabindex="0"><table class="objectives-all">
       <thead><tr><th scope="col">${t("console.seat")}</th>${view.draft.provisions.map((p) => html`<th scope="col">${p.name}</th>`)}<th scope="col">${t("debrief.goals")}</th></tr></thead>
       <tbody>${view.seats.map((s) => {
         const o = objectives[s.id];
