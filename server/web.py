@@ -28,8 +28,7 @@ _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.D
 def inline_script_hashes(page: bytes) -> list[str]:
     """CSP sources for the page's inline scripts (the import map): 'sha256-...' each."""
     return [
-        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
-        for body in _INLINE_SCRIPT.findall(page)
+        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'" for body in _INLINE_SCRIPT.findall(page)
     ]
 
 

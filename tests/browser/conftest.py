@@ -17,7 +17,7 @@ import pytest
 from server.embedded_redis import EmbeddedRedis, free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
@@ -30,9 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-dev-shm-usage",
 ]
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 860}
-PROJECTOR = {"width": 1920, "height": 1080}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1280, "height": 860}
+PROJECTOR: ViewportSize = {"width": 1920, "height": 1080}
 
 
 @pytest.fixture(scope="session")
@@ -110,10 +110,10 @@ class Contexts:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
 
-    def new(self, viewport: dict[str, int] | None = None, locale: str = "en-GB", **options: object) -> BrowserContext:
+    def new(self, viewport: ViewportSize | None = None, locale: str = "en-GB", **options: object) -> BrowserContext:
         context = self.browser.new_context(
             base_url=self.base_url,
-            viewport=viewport or LAPTOP,  # type: ignore[arg-type]
+            viewport=viewport or LAPTOP,
             locale=locale,
             **options,  # type: ignore[arg-type]
         )
@@ -122,7 +122,7 @@ class Contexts:
         context.on("page", self._watch)
         return context
 
-    def page(self, viewport: dict[str, int] | None = None, locale: str = "en-GB", **options: object) -> Page:
+    def page(self, viewport: ViewportSize | None = None, locale: str = "en-GB", **options: object) -> Page:
         return self.new(viewport, locale, **options).new_page()
 
     def _watch(self, page: Page) -> None:

@@ -124,7 +124,9 @@ def facilitator_control(base_url: str, game: dict[str, Any], command: str, **arg
     """One facilitator's control over the websocket, as a terminal client would send it."""
     url = base_url.replace("http://", "ws://") + "/ws"
     with connect(url, subprotocols=[Subprotocol("normarena.v1.json")]) as socket:
-        socket.send(json.dumps({"type": "hello", "game": game["game"], "token": game["facilitator_token"], "last_seq": 0}))
+        socket.send(
+            json.dumps({"type": "hello", "game": game["game"], "token": game["facilitator_token"], "last_seq": 0})
+        )
         while json.loads(socket.recv(10))["type"] != "welcome":
             pass
         socket.send(json.dumps({"type": "control", "id": "c1", "command": command, **args}))

@@ -121,7 +121,9 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
 
     projector = contexts.page(PROJECTOR)
     projector.add_init_script(
-        "localStorage.setItem('normarena.games', " + repr(teacher.evaluate("localStorage.getItem('normarena.games')")) + ")"
+        "localStorage.setItem('normarena.games', "
+        + repr(teacher.evaluate("localStorage.getItem('normarena.games')"))
+        + ")"
     )
     projector.goto(f"/game/{game}/projector")
     expect(projector.locator(".provision")).to_have_count(3)

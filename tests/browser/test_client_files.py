@@ -91,7 +91,11 @@ def test_every_key_the_code_builds_is_in_the_catalogue() -> None:
         "choice": ["yes", "no", "abstain"],
         "band": ["closed", "opening", "ripe", "hostile", "sceptical", "open", "supportive"],
         "board.section": js_list("SECTIONS", (APP / "screens" / "board.js").read_text()),
-        "rules": [f"{s}.{part}" for s in js_list("RULES_SECTIONS", (APP / "screens" / "print.js").read_text()) for part in ("title", "body")],
+        "rules": [
+            f"{s}.{part}"
+            for s in js_list("RULES_SECTIONS", (APP / "screens" / "print.js").read_text())
+            for part in ("title", "body")
+        ],
         "score": js_list("SCORE_PARTS", (APP / "screens" / "debrief.js").read_text()),
         "network.type": ["alliance", "link", "private", "public"],
         "connection": ["connecting", "live", "offline", "closed"],
@@ -132,7 +136,9 @@ def test_the_layout_is_right_to_left_safe() -> None:
 
 
 def test_player_text_is_never_inserted_as_markup() -> None:
-    dangerous = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write|\beval\(|new Function\(")
+    dangerous = re.compile(
+        r"innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write|\beval\(|new Function\("
+    )
     for path in SOURCES:
         for number, line in enumerate(path.read_text().splitlines(), 1):
             assert not dangerous.search(line), f"{path.relative_to(CLIENT)}:{number}: {line.strip()}"

@@ -9,7 +9,14 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR, Contexts, axe_violations, shoot
-from tests.browser.flow import api_game, api_join, facilitate_in_browser, facilitator_control, seat_in_browser, send_message
+from tests.browser.flow import (
+    api_game,
+    api_join,
+    facilitate_in_browser,
+    facilitator_control,
+    seat_in_browser,
+    send_message,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
