@@ -11,6 +11,8 @@ import { BoardScreen } from "./screens/board.js";
 import { DebriefScreen } from "./screens/debrief.js";
 import { PrintScreen } from "./screens/print.js";
 import { Header } from "./ui.js";
+import { getServer } from "./api.js";
+import { setPublicOrigin } from "./qr.js";
 
 const SCREENS = {
   start: StartScreen,
@@ -39,7 +41,8 @@ function App() {
 }
 
 async function boot() {
-  await setLanguage(pickLanguage(), false);
+  const [server] = await Promise.all([getServer(), setLanguage(pickLanguage(), false)]);
+  if (server.ok && server.body?.public_url) setPublicOrigin(server.body.public_url);
   const root = document.getElementById("app");
   root.textContent = "";
   interceptLinks(document.body);

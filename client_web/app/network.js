@@ -4,6 +4,7 @@
 import cytoscape from "cytoscape";
 import { html, useEffect, useRef } from "./html.js";
 import { t } from "./i18n.js";
+import { kindName } from "./describe.js";
 
 const KIND_COLOURS = { state: "#1b6ca8", agency: "#8e44ad", ngo: "#2e8b57", think_tank: "#d35400" };
 export const PUBLIC_NODE = "__public__";
@@ -61,13 +62,14 @@ export function Network({ seats, edges, names }) {
     const cy = cytoscape({
       container: box.current,
       elements,
-      layout: { name: "circle", padding: 30, avoidOverlap: true },
+      // The seats on a ring, "everyone" in the middle: public talk points inward, private talk across.
+      layout: { name: "concentric", padding: 40, minNodeSpacing: 60, concentric: (node) => (node.id() === PUBLIC_NODE ? 2 : 1), levelWidth: () => 1 },
       userZoomingEnabled: false,
       userPanningEnabled: false,
       boxSelectionEnabled: false,
       autoungrabify: true,
       style: [
-        { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 12, "text-wrap": "wrap", "text-max-width": 120, color: "#1d2a36", "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22 } },
+        { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 13, "text-wrap": "wrap", "text-max-width": 120, color: "#1d2a36", "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22 } },
         { selector: "edge", style: { width: "data(width)", "curve-style": "bezier", opacity: 0.8 } },
         { selector: 'edge[type = "alliance"]', style: { "line-color": "#2e8b57", width: 4 } },
         { selector: 'edge[type = "link"]', style: { "line-color": "#d35400", "line-style": "dashed", width: 3 } },
@@ -82,6 +84,9 @@ export function Network({ seats, edges, names }) {
       data-edges-private=${counts.private} data-edges-public=${counts.public}>
     <figcaption>${t("network.title")}</figcaption>
     <div class="network-box" ref=${box} role="img" aria-label=${t("network.summary", counts)}></div>
+    <ul class="legend plain inline kinds">
+      ${Object.entries(KIND_COLOURS).map(([kind]) => html`<li><span class=${`dot-swatch kind-${kind}`}></span>${kindName(kind)}</li>`)}
+    </ul>
     <ul class="legend plain inline">
       <li><span class="swatch alliance"></span>${t("network.alliance", { count: counts.alliance })}</li>
       <li><span class="swatch link"></span>${t("network.link", { count: counts.link })}</li>

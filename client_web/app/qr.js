@@ -20,6 +20,24 @@ export function QrCode({ text, size = 160, label }) {
   </svg>`;
 }
 
+let publicOrigin = "";
+
+/** The address students reach the server at: the server's public URL when it says one (v2's
+ * /api/server), else the address this page was opened at. */
+export function setPublicOrigin(url) {
+  publicOrigin = (url || "").replace(/\/+$/, "");
+}
+
+export function joinOrigin() {
+  return publicOrigin || location.origin;
+}
+
+/** Is the join address one that only this computer can reach (localhost)? */
+export function isLoopback() {
+  const host = new URL(joinOrigin()).hostname;
+  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
+}
+
 export function joinLink(code) {
-  return `${location.origin}/join/${encodeURIComponent(code)}`;
+  return `${joinOrigin()}/join/${encodeURIComponent(code)}`;
 }

@@ -5,7 +5,7 @@ import { t, LANGUAGES, language, setLanguage, formatNumber } from "./i18n.js";
 
 export function Header({ title, subtitle, children, connection }) {
   return html`<header class="topbar">
-    <a class="brand" href="/" aria-label=${t("app.home")}><span class="brand-mark" aria-hidden="true">◆</span> ${t("app.name")}</a>
+    <a class="brand" href="/" aria-label=${t("app.home")}><span class="brand-mark" aria-hidden="true">◆</span><span class="brand-text"> ${t("app.name")}</span></a>
     ${title ? html`<div class="topbar-title"><strong>${title}</strong>${subtitle ? html` <span class="muted">${subtitle}</span>` : null}</div>` : html`<div class="topbar-title"></div>`}
     <div class="topbar-tools">
       ${children}

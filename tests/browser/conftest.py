@@ -174,11 +174,17 @@ def contexts(request: pytest.FixtureRequest, browser: Browser, base_url: str) ->
         opened.close()
 
 
+DOC_IMAGES = ROOT / "docs" / "img"
+
+
 def shoot(page: Page, name: str, full_page: bool = True) -> Path:
-    """A screenshot into test-output/browser/NAME.png (the doc's pictures come from here)."""
+    """A screenshot into test-output/browser/NAME.png. With NORMARENA_DOC_IMAGES=1, the ones
+    docs/facilitator.md shows (those already in docs/img) are refreshed there too."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
+    if os.environ.get("NORMARENA_DOC_IMAGES") == "1" and (DOC_IMAGES / path.name).exists():
+        shutil.copyfile(path, DOC_IMAGES / path.name)
     return path
 
 

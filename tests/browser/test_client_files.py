@@ -187,3 +187,16 @@ def test_the_import_map_points_at_vendored_files() -> None:
 def test_no_client_module_grows_past_four_hundred_lines() -> None:
     for path in SOURCES:
         assert len(path.read_text().splitlines()) <= 400, path.name
+
+
+def test_the_facilitators_guide_shows_the_pictures_the_tests_take() -> None:
+    docs = CLIENT.parent / "docs"
+    guide = (docs / "facilitator.md").read_text()
+    shown = set(re.findall(r"!\[[^\]]+\]\(img/([^)]+)\)", guide))
+    kept = {path.name for path in (docs / "img").glob("*.png")}
+    assert shown and shown == kept
+    for name in kept:
+        assert (docs / "img" / name).read_bytes().startswith(b"\x89PNG"), name
+    tests = "\n".join(path.read_text() for path in Path(__file__).parent.glob("test_*.py"))
+    for name in shown:
+        assert f'"{name.removesuffix(".png")}"' in tests, f"no test takes {name}"

@@ -11,7 +11,9 @@ export function Status({ view, you, state, connection }) {
   const endNegotiation = findLegal(state.legal, "end_negotiation");
   const endOrders = findLegal(state.legal, "end_orders");
   const ended = view.phase === "ended";
+  const team = view.room?.seats?.[you.seat]?.players || [];
   return html`<section class="status card" aria-label=${t("status.title")}>
+    ${team.length > 1 ? html`<p class="team" data-team=${team.length}>${t("status.team", { names: team.join(", ") })}</p>` : null}
     <dl class="resources">
       ${["capital", "funds", "expertise"].map((k) => html`<div class="resource" data-resource=${k}>
         <dt>${t(`resource.${k}`)}</dt>

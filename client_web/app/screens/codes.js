@@ -4,7 +4,7 @@ import { t } from "../i18n.js";
 import { getGame } from "../api.js";
 import { facilitatedGame } from "../tokens.js";
 import { kindName } from "../describe.js";
-import { QrCode, joinLink } from "../qr.js";
+import { QrCode, joinLink, joinOrigin } from "../qr.js";
 import { LanguageSwitch, Loading } from "../ui.js";
 
 export function CodesScreen({ game }) {
@@ -21,7 +21,7 @@ export function CodesScreen({ game }) {
   return html`<main class="codes-screen">
     <header class="codes-head">
       <h1>${t("codes.title", { title: info?.title || entry.title || "" })}</h1>
-      <p class="codes-how">${t("codes.how", { host: location.host })}</p>
+      <p class="codes-how">${t("codes.how", { host: joinOrigin().replace(/^https?:\/\//, "") })}</p>
       <div class="projector-tools"><${LanguageSwitch} /></div>
     </header>
     ${info?.codes_locked ?? entry.locked ? html`<p class="banner warn">${t("lobby.locked_note")}</p>` : null}

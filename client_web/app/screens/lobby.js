@@ -3,7 +3,7 @@
 import { html, useState } from "../html.js";
 import { t } from "../i18n.js";
 import { kindName } from "../describe.js";
-import { QrCode, joinLink } from "../qr.js";
+import { QrCode, isLoopback, joinLink, joinOrigin } from "../qr.js";
 import { ConfirmButton, Refusal } from "../ui.js";
 
 export const STRATEGIES = ["broker", "entrepreneur", "spoiler", "random"];
@@ -32,6 +32,7 @@ export function Lobby({ game, state, rows, locked, connection, remember, local, 
       </div>
     </div>
     <${Refusal} state=${state} source="lobby" />
+    ${isLoopback() ? html`<p class="banner warn" data-loopback="1">${t("lobby.loopback", { origin: joinOrigin() })}</p>` : null}
     <p class="lock-state" data-locked=${locked ? "1" : "0"}>
       ${locked ? t("lobby.locked_note") : t("lobby.open_note")}
       ${hasGameInfo ? html` · ${t("lobby.seats_taken", { count: joinedSeats, total: rows.length })}` : null}

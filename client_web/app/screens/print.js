@@ -6,6 +6,7 @@ import { getMaterials, isMissingEndpoint } from "../api.js";
 import { facilitatedGame } from "../tokens.js";
 import { kindName } from "../describe.js";
 import { Header, Loading } from "../ui.js";
+import { joinOrigin } from "../qr.js";
 
 export const RULES_SECTIONS = ["game", "seats", "resources", "staff", "round", "messages", "offers", "alliances", "orders", "vote", "scores"];
 
@@ -56,7 +57,7 @@ function Materials({ game, part }) {
       <header class="sheet-head"><p class="muted">${entry.title || ""}</p><h1>${seat.name}</h1><p>${kindName(seat.kind)}</p></header>
       <p class="preformatted">${seat.role_sheet}</p>
       ${seat.objectives?.goals?.length ? html`<h2>${t("role.goals")}</h2><ul>${seat.objectives.goals.map((g) => html`<li>${g.text}</li>`)}</ul>` : null}
-      ${entry.codes?.[seat.id] ? html`<p class="sheet-code">${t("print.your_code", { code: entry.codes[seat.id], host: location.host })}</p>` : null}
+      ${entry.codes?.[seat.id] ? html`<p class="sheet-code">${t("print.your_code", { code: entry.codes[seat.id], host: joinOrigin().replace(/^https?:\/\//, "") })}</p>` : null}
     </article>`)}
   </div>`;
 }

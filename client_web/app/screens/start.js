@@ -153,7 +153,7 @@ function RunForm({ scenarios, operatorRequired }) {
                 <span>${t(`phase.${phase}`)}</span>
                 <input type="number" min="10" step="10" inputmode="numeric" value=${shown[phase] ?? ""}
                   onInput=${(e) => setDurations({ ...shown, [phase]: Number(e.currentTarget.value) || shown[phase] })} />
-                <span class="muted">${t("time.seconds_short")} (${formatDuration(shown[phase])})</span>
+                <span class="muted">${t("start.seconds_is", { duration: formatDuration(shown[phase]) })}</span>
               </label>`,
             )}
           </div>`
