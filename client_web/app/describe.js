@@ -174,3 +174,17 @@ export function eventText(view, event, you) {
   if (!has(key)) return event.text;
   return t(key, p);
 }
+
+/** Text written with hard line breaks (role sheets, briefs) as paragraphs: lines join, blank
+ * lines and list items ("- ", "1. ") keep their breaks. */
+export function reflow(text) {
+  const lines = String(text || "").trim().split("\n");
+  let out = "";
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line) out += "\n\n";
+    else if (!out || out.endsWith("\n") || /^([-•*]|\d+\.)\s/.test(line)) out += (out && !out.endsWith("\n") ? "\n" : "") + line;
+    else out += ` ${line}`;
+  }
+  return out.replace(/\n{3,}/g, "\n\n");
+}

@@ -40,6 +40,11 @@ function App() {
   return html`<${Screen} key=${path} ...${where} />`;
 }
 
+// Printing shows what folded sections hold (the numbers under charts, a provision's history).
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("details")) details.open = true;
+});
+
 async function boot() {
   const [server] = await Promise.all([getServer(), setLanguage(pickLanguage(), false)]);
   if (server.ok && server.body?.public_url) setPublicOrigin(server.body.public_url);

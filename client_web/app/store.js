@@ -71,7 +71,9 @@ export class Store {
         this.set({ serverStatus: message.state === "degraded" ? "degraded" : "ok", serverMessage: message.message || "" });
         return true;
       case "turn":
-        this.set({ legal: message.legal || [], legalVersion: message.version, view: message.view || this.state.view });
+        // The turn's view is the one held (wire v2 promises it); the view moves only by events,
+        // so a patch is never applied to a view it was not made from.
+        this.set({ legal: message.legal || [], legalVersion: message.version });
         return true;
       case "pong":
         this.set(offset(message.server_time));

@@ -1,14 +1,14 @@
 // The seat's role sheet and secret objectives.
 import { html } from "../html.js";
 import { t, formatNumber } from "../i18n.js";
-import { provisionName, seatName, sideIssueName, wording } from "../describe.js";
+import { provisionName, reflow, seatName, sideIssueName, wording } from "../describe.js";
 
 export function Role({ view, you }) {
   if (!you) return null;
   const o = you.objectives;
   return html`<section class="card role" aria-labelledby="role-title">
     <h2 id="role-title">${t("role.title", { seat: you.name })}</h2>
-    <p class="role-sheet">${you.role_sheet}</p>
+    <p class="role-sheet">${reflow(you.role_sheet)}</p>
     <h3>${t("role.objectives")} <span class="secret-chip">${t("role.secret")}</span></h3>
     <table class="objectives">
       <thead><tr><th scope="col">${t("role.provision")}</th><th scope="col">${t("role.ideal")}</th><th scope="col" class="num">${t("role.weight")}</th></tr></thead>

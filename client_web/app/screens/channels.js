@@ -25,7 +25,7 @@ export function Channels({ state }) {
       : html`<div class="conversations">
           <ul class="conversation-list" role="list">
             ${keys.map((key) => html`<li><button type="button" class=${key === chosen ? "current" : ""} aria-pressed=${key === chosen}
-                onClick=${() => setChosen(key)}>${label(key)} <span class="count">${groups.get(key).length}</span></button></li>`)}
+                onClick=${() => setChosen(key)}>${label(key)} <span class="total">${groups.get(key).length}</span></button></li>`)}
           </ul>
           <div class="thread" aria-live="polite">
             <h2>${label(chosen)}</h2>

@@ -4,7 +4,7 @@ import { html, useEffect, useState } from "../html.js";
 import { t } from "../i18n.js";
 import { getMaterials, isMissingEndpoint } from "../api.js";
 import { facilitatedGame } from "../tokens.js";
-import { kindName } from "../describe.js";
+import { kindName, reflow } from "../describe.js";
 import { Header, Loading } from "../ui.js";
 import { joinOrigin } from "../qr.js";
 
@@ -48,14 +48,14 @@ function Materials({ game, part }) {
   if (materials === undefined) return html`<${Loading} />`;
   if (!materials) return html`<p class="banner warn">${missing ? t("print.needs_server") : t("print.failed")}</p>`;
   if (part === "brief") {
-    return html`<article class="handout brief"><h1>${t("print.brief")}</h1><p class="preformatted">${materials.brief}</p>
+    return html`<article class="handout brief"><h1>${t("print.brief")}</h1><p class="preformatted">${reflow(materials.brief)}</p>
       ${materials.discussion_questions?.length ? html`<h2>${t("debrief.questions")}</h2><ol>${materials.discussion_questions.map((q) => html`<li>${q}</li>`)}</ol>` : null}
     </article>`;
   }
   return html`<div class="role-sheets">
     ${materials.seats.map((seat) => html`<article class="handout role-sheet-page" data-seat=${seat.id}>
       <header class="sheet-head"><p class="muted">${entry.title || ""}</p><h1>${seat.name}</h1><p>${kindName(seat.kind)}</p></header>
-      <p class="preformatted">${seat.role_sheet}</p>
+      <p class="preformatted">${reflow(seat.role_sheet)}</p>
       ${seat.objectives?.goals?.length ? html`<h2>${t("role.goals")}</h2><ul>${seat.objectives.goals.map((g) => html`<li>${g.text}</li>`)}</ul>` : null}
       ${entry.codes?.[seat.id] ? html`<p class="sheet-code">${t("print.your_code", { code: entry.codes[seat.id], host: joinOrigin().replace(/^https?:\/\//, "") })}</p>` : null}
     </article>`)}
