@@ -6,6 +6,7 @@ import { costText, orderText } from "../describe.js";
 import { available, findLegal, legalOrders } from "./legal.js";
 import { Refusal } from "../ui.js";
 
+const ONCE = new Set(["table_draft", "call_vote"]);
 const ORDER_ORDER = [
   "commission_study", "host_consultation", "convene_panel", "trial_balloon", "grant", "pledge_pooled_fund",
   "second_staff", "table_draft", "propose_amendment", "lobby", "spoil", "call_vote",
@@ -14,7 +15,9 @@ const ORDER_ORDER = [
 export function Orders({ state, view, you, connection }) {
   if (!you) return null;
   const free = available(you);
-  const legal = legalOrders(state.legal);
+  // A draft is tabled, and a vote called, once: an order already given is not offered again.
+  const given = new Set(you.orders.map((o) => o.type).filter((type) => ONCE.has(type)));
+  const legal = legalOrders(state.legal).filter((entry) => !given.has(entry.action.order.type));
   const groups = new Map();
   for (const entry of legal) {
     const type = entry.action.order.type;

@@ -8,7 +8,7 @@ import { facilitatedGame } from "../tokens.js";
 import { eventText, seatName } from "../describe.js";
 import { Countdown, Loading, OfflineBanner, RoundPhase, LanguageSwitch } from "../ui.js";
 import { Blocs, Draft, Ripeness, VoteResult } from "../board/draft.js";
-import { messages } from "../facts.js";
+import { isPaused, messages } from "../facts.js";
 
 export function ProjectorScreen({ game }) {
   const entry = facilitatedGame(game);
@@ -28,6 +28,7 @@ function Projecting({ game, token }) {
   const recent = state.events.filter((e) => !e.audience?.length && e.kind !== "message" && e.kind !== "seat_done").slice(-5).reverse();
   return html`<main class="projector" data-viewer=${view.viewer}>
     <${OfflineBanner} state=${state} />
+    ${isPaused(state) && view.phase !== "ended" ? html`<p class="banner warn" role="status" data-paused="1">${t("board.paused")}</p>` : null}
     <header class="projector-head">
       <div>
         <h1>${view.title}</h1>
