@@ -95,10 +95,14 @@ export class Store {
     } else if (message.view) {
       view = message.view;
     }
+    const old = this.state.view;
+    const moved = !old || !view || old.phase !== view.phase || old.round !== view.round;
     this.set({
       view,
       seq: Math.max(this.state.seq, message.seq || 0),
       events: mergeEvents(this.state.events, message.events || []),
+      // A refusal belongs to the phase it was given in.
+      ...(moved && Object.keys(this.state.refusals).length ? { refusals: {} } : {}),
     });
     return true;
   }

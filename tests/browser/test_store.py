@@ -155,3 +155,19 @@ def test_json_patch_follows_rfc_6902_for_lists_and_escapes(contexts: Contexts) -
         """,
     )
     assert result == [{"list": [9, 2, 3], "a/b": {"c~d": 2}}, [1, 2, 3], "PatchError"]
+
+
+def test_a_refusal_is_forgotten_when_the_phase_moves_on(contexts: Contexts) -> None:
+    page = contexts.page(LAPTOP)
+    result = run(
+        page,
+        WELCOME
+        + """
+        store.refuse('orders', 'insufficient_resources', 'You do not hold enough funds.');
+        store.receive({type: 'events', seq: 3, events: [], view: {...store.state.view, seats: []}});
+        const kept = Object.keys(store.state.refusals);
+        store.receive({type: 'events', seq: 4, events: [], view: {...store.state.view, phase: 'act'}});
+        return [kept, Object.keys(store.state.refusals)];
+        """,
+    )
+    assert result == [["orders"], []]
