@@ -6,6 +6,7 @@ back; the projector never shows a secret; the debrief draws the right network.""
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
 from typing import Any
 
@@ -120,11 +121,9 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
         wait_phase(player, "negotiate", 1)
 
     projector = contexts.page(PROJECTOR)
-    projector.add_init_script(
-        "localStorage.setItem('normarena.games', "
-        + repr(teacher.evaluate("localStorage.getItem('normarena.games')"))
-        + ")"
-    )
+    # The projector is the teacher's second screen: the same browser's storage, another window.
+    remembered = json.dumps(teacher.evaluate("localStorage.getItem('normarena.games')"))
+    projector.add_init_script(f"localStorage.setItem('normarena.games', {remembered})")
     projector.goto(f"/game/{game}/projector")
     expect(projector.locator(".provision")).to_have_count(3)
 
