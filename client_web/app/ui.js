@@ -52,7 +52,7 @@ export function OfflineBanner({ state }) {
     return html`<div class="banner warn" role="status" data-offline="1">${t("connection.offline_banner")}</div>`;
   }
   if (state.serverStatus === "degraded") {
-    return html`<div class="banner warn" role="status">${t("connection.degraded_banner")} ${state.serverMessage}</div>`;
+    return html`<div class="banner warn" role="status" data-degraded="1">${t("connection.degraded_banner")} ${state.serverMessage}</div>`;
   }
   return null;
 }
