@@ -156,6 +156,7 @@ export function eventText(view, event, you) {
   if (d.seats) p.seats = list(d.seats.map(name));
   if (d.bloc) p.bloc = name(d.bloc);
   if (d.purpose) p.purpose = t(`purpose.${d.purpose}`);
+  if (d.strategy) p.strategy = t(`strategy.${d.strategy}`);
   if (d.mode) p.mode = t(`spoil.${d.mode}`);
   if (d.phase) p.phase = phaseName(d.phase);
   if (d.outcome) p.outcome = t(`outcome.${d.outcome}`);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from typing import Any
 
 import httpx
@@ -129,10 +130,11 @@ def facilitator_control(base_url: str, game: dict[str, Any], command: str, **arg
         )
         while json.loads(socket.recv(10))["type"] != "welcome":
             pass
-        socket.send(json.dumps({"type": "control", "id": "c1", "command": command, **args}))
+        request = f"c-{uuid.uuid4().hex}"  # ids are remembered per token: a reused id is a retry
+        socket.send(json.dumps({"type": "control", "id": request, "command": command, **args}))
         while True:
             answer: dict[str, Any] = json.loads(socket.recv(10))
-            if answer.get("id") == "c1":
+            if answer.get("id") == request:
                 return answer
 
 

@@ -110,11 +110,13 @@ function SeatRow({ row, tally, connection, remember, local }) {
       remember({ bots });
     }
   }
-  const online = row.online == null ? t("console.unknown") : row.online > 0 ? t("console.online", { count: row.online }) : t("console.offline");
+  const online = row.bot && !row.players.length
+    ? t("console.bot_plays")
+    : row.online == null ? t("console.unknown") : row.online > 0 ? t("console.online", { count: row.online }) : t("console.offline");
   return html`<tr data-seat=${row.id}>
     <th scope="row">${row.name} <span class="muted small">${kindName(row.kind)}</span></th>
     <td>${row.players.length ? row.players.map((p) => p.name).join(", ") : row.bot ? t(`strategy.${row.bot}`) : "–"}</td>
-    <td><span class=${`presence ${row.online ? "here" : "away"}`} aria-hidden="true"></span>${online}</td>
+    <td class="nowrap"><span class=${`presence ${row.online || row.bot ? "here" : "away"}`} aria-hidden="true"></span>${online}</td>
     <td>${row.done ? html`<span class="done-chip">${t("console.is_done")}</span>` : html`<span class="muted">${t("console.not_done")}</span>`}</td>
     <td class="num">${counts.messages}</td><td class="num">${counts.offers}</td><td class="num">${counts.orders}</td>
     <td class="bot-cell">
