@@ -1,0 +1,74 @@
+// Facts the screens derive from the store: who sits where, who talked to whom, whether the
+// clock is paused. v2 servers send some of these in the view (`clock`, `room`) or from the
+// facilitator's game endpoint; on today's server they are worked out from the events.
+
+/** Is the game paused? The view's clock says so (v2); otherwise the newest pause/resume event. */
+export function isPaused(state) {
+  if (state.view?.clock) return Boolean(state.view.clock.paused);
+  for (let i = state.events.length - 1; i >= 0; i -= 1) {
+    const kind = state.events[i].kind;
+    if (kind === "game_paused") return true;
+    if (kind === "game_resumed" || kind === "game_rolled_back") return false;
+  }
+  return false;
+}
+
+/** Every message the viewer has seen: the view's window merged with the message events. */
+export function messages(state) {
+  const byNumber = new Map();
+  for (const event of state.events) {
+    if (event.kind === "message" && event.detail) {
+      const d = event.detail;
+      byNumber.set(d.number, { number: d.number, round: event.round, sender: d.sender, to: d.to, text: d.text });
+    }
+  }
+  for (const m of state.view?.messages || []) byNumber.set(m.number, m);
+  return [...byNumber.values()].sort((a, b) => a.number - b.number);
+}
+
+/** The conversation a message belongs to, from the viewer's side ("public", "alliance:x" or a seat). */
+export function conversationOf(message, me) {
+  if (message.to === "public" || message.to.startsWith("alliance:")) return message.to;
+  if (!me) return [message.sender, message.to].sort().join("|");
+  return message.sender === me ? message.to : message.sender;
+}
+
+/** Per seat: messages sent, orders submitted and offers made, counted from the events held. */
+export function participation(state) {
+  const tally = {};
+  const bump = (seat, key) => {
+    if (!seat) return;
+    tally[seat] = tally[seat] || { messages: 0, orders: 0, offers: 0, actions: 0 };
+    tally[seat][key] += 1;
+    tally[seat].actions += 1;
+  };
+  for (const event of state.events) {
+    const d = event.detail || {};
+    if (event.kind === "message") bump(d.sender, "messages");
+    else if (event.kind === "order_submitted") bump(event.audience?.[0], "orders");
+    else if (event.kind === "offer_made") bump(d.sender, "offers");
+  }
+  return tally;
+}
+
+/** The seats with what is known about them: the view's, the game endpoint's, and the room's. */
+export function seatRows(view, game, local) {
+  const fromGame = new Map((game?.seats || []).map((s) => [s.id, s]));
+  const room = view?.room?.seats || {};
+  return (view?.seats || game?.seats || []).map((seat) => {
+    const info = fromGame.get(seat.id) || {};
+    const inRoom = room[seat.id] || {};
+    const players = info.players || (inRoom.players || []).map((name) => ({ name, online: null }));
+    return {
+      id: seat.id,
+      name: seat.name,
+      kind: seat.kind,
+      bloc: seat.bloc,
+      done: Boolean(seat.done),
+      code: info.code || local?.codes?.[seat.id] || "",
+      bot: info.bot ?? inRoom.bot ?? local?.bots?.[seat.id] ?? "",
+      players,
+      online: info.online ?? inRoom.online ?? null,
+    };
+  });
+}
