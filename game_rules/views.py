@@ -236,7 +236,9 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         "outcome": state.outcome,
     }
     if exact:
-        table["ripeness"]["value"] = round(current, 3)
+        table["ripeness"].update(
+            value=round(current, 3), threshold=scenario.ripeness_threshold, floor=scenario.ripeness_floor
+        )
     return table
 
 

@@ -49,7 +49,7 @@ local reply = {'ok', first, 0}
 for _, item in ipairs(batch.items) do
   for _, event in ipairs(item.events) do
     seq = seq + 1
-    redis.call('XADD', events, seq .. '-0', 'event', event[1], 'audience', event[2])
+    redis.call('XADD', events, seq .. '-0', 'event', event[1], 'audience', event[2], 'by', item.player)
   end
   if item.action then
     redis.call('XADD', actions, '*', 'actor', item.actor, 'action', item.action, 'seq', seq, 'player', item.player)

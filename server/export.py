@@ -52,6 +52,10 @@ def materials(scenario: Scenario) -> dict[str, Any]:
             for s in scenario.seats
         ],
         "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
+        "cards": [
+            {"id": card.id, "title": card.title, "text": card.text, "round": card.round}
+            for card in (*scenario.scripted_events, *scenario.event_table)
+        ],
     }
 
 
@@ -157,7 +161,7 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "seats": [{"id": s.id, "name": s.name, "kind": s.kind} for s in scenario.seats],
         "objectives": _objectives(scenario),
         "actions": [{"actor": actor, "player": player, "action": action} for actor, player, action in entries],
-        "events": [{"seq": s.seq, **to_plain(s.event)} for s in events],
+        "events": [{"seq": s.seq, **to_plain(s.event), "by": s.by} for s in events],
         "scores": {k: to_plain(v) for k, v in cards.items()},
         "legitimacy": round(legitimacy(scenario, state), 3),
         "epilogue": to_plain(ending) if ending else None,

@@ -25,9 +25,9 @@ SEAT_KEYS = frozenset(
 )
 
 
-def event_record(seq: int, event: Event) -> EventRecord:
+def event_record(seq: int, event: Event, by: str = "") -> EventRecord:
     """An event as the wire carries it, with its number."""
-    return EventRecord(**_record(seq, event))
+    return EventRecord(**_record(seq, event, by))
 
 
 @dataclass
@@ -121,10 +121,10 @@ class Frames:
         return made
 
 
-def frames(seq: int, events: list[tuple[int, Event]], changes: dict[str, list[Op]]) -> Frames:
+def frames(seq: int, events: list[tuple[int, Event, str]], changes: dict[str, list[Op]]) -> Frames:
     """The `events` frame of each viewer: the events it may see and its patch. A viewer with
-    neither gets no frame."""
-    records = [(event, _record(number, event)) for number, event in events]
+    neither gets no frame. Each event comes with its number and who made it."""
+    records = [(event, _record(number, event, by)) for number, event, by in events]
     made: dict[tuple[tuple[int, ...], int], dict[str, Any]] = {}
     out: dict[str, dict[str, Any]] = {}
     for viewer, patch in changes.items():
@@ -139,7 +139,7 @@ def frames(seq: int, events: list[tuple[int, Event]], changes: dict[str, list[Op
     return Frames(out)
 
 
-def _record(seq: int, event: Event) -> dict[str, Any]:
+def _record(seq: int, event: Event, by: str) -> dict[str, Any]:
     """An event as the wire carries it (an `EventRecord`), as a plain map."""
     return {
         "seq": seq,
@@ -148,4 +148,5 @@ def _record(seq: int, event: Event) -> dict[str, Any]:
         "text": event.text,
         "audience": list(event.audience),
         "detail": event.detail,
+        "by": by,
     }

@@ -135,7 +135,7 @@ class Room:
 
     # --- delivering -----------------------------------------------------------------------
 
-    def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event]]) -> None:
+    def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event, str]]) -> None:
         """Make `snapshot` the room's, and send every live connection what it brings."""
         before, self.snapshot = self.snapshot, snapshot
         live = self.live
@@ -145,7 +145,7 @@ class Room:
             viewers = {c.viewer for c in live}
             touched = None
             if before is not None and self._views is not None:
-                touched = seats_touched(before.state, snapshot.state, [event for _, event in events])
+                touched = seats_touched(before.state, snapshot.state, [event for _, event, _ in events])
             new = fanout.build(self.scenario, snapshot.state, self.extras(), viewers, self._views, touched)
             if self._views is None:
                 self._resync(live, new, snapshot.seq)
@@ -207,7 +207,7 @@ class Room:
         stored = await self.store.events_since(self.game_id, since, snapshot.seq)
         if old is not None and snapshot.seq > since and (not stored or stored[0].seq != since + 1):
             self._views = None  # events we never sent are gone from the stream: send whole views
-        self.deliver(snapshot, [(s.seq, s.event) for s in stored])
+        self.deliver(snapshot, [(s.seq, s.event, s.by) for s in stored])
 
     # --- writing --------------------------------------------------------------------------
 
@@ -383,11 +383,12 @@ def _with_meta(change: Change, meta: dict[str, str], unmeta: tuple[str, ...]) ->
     )
 
 
-def _numbered(changes: list[Change], first: int) -> list[tuple[int, Event]]:
+def _numbered(changes: list[Change], first: int) -> list[tuple[int, Event, str]]:
+    """The events of committed changes with their numbers and who made them."""
     out = []
     seq = first
     for change in changes:
         for event in change.events:
-            out.append((seq, event))
+            out.append((seq, event, change.player))
             seq += 1
     return out

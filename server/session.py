@@ -214,7 +214,7 @@ async def _hello(connection: Connection, message: Hello, worker: Worker) -> None
                     seat=role.seat,
                     seq=snapshot.seq,
                     view=room.view_of(role.viewer),
-                    missed=[event_record(s.seq, s.event) for s in missed if id(s.event) in shown],
+                    missed=[event_record(s.seq, s.event, s.by) for s in missed if id(s.event) in shown],
                     player=role.player,
                     server_time=round(worker.service.clock(), 3),
                 )

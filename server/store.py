@@ -47,6 +47,7 @@ class Snapshot:
 class StoredEvent:
     seq: int
     event: Event
+    by: str = ""  # the display name of the player whose action made it, if a player's
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,8 @@ class GameStore:
         out = []
         for entry_id, fields in entries:
             number = int(entry_id.decode().split("-")[0])
-            out.append(StoredEvent(seq=number, event=from_plain(Event, unpack(fields[b"event"]))))
+            by = fields.get(b"by", b"").decode()
+            out.append(StoredEvent(seq=number, event=from_plain(Event, unpack(fields[b"event"])), by=by))
         return out
 
     async def action_entries(self, game_id: str) -> list[tuple[str, str, dict[str, Any]]]:
