@@ -27,6 +27,7 @@ from server import deadlines, fanout, keys
 from server.auth import Role
 from server.connection import Connection, Stage
 from server.errors import ServiceError
+from server.metrics import Metrics
 from server.protocol import Ack, View
 from server.store import Change, Committed, GameStore, Refused, Snapshot, Stale
 
@@ -74,8 +75,11 @@ Plan = tuple[GameState | None, list[Change], list[tuple[str, Action, str]] | Non
 class Room:
     """One game in this worker."""
 
-    def __init__(self, game_id: str, store: GameStore, scenario: Scenario, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, game_id: str, store: GameStore, scenario: Scenario, clock: Callable[[], float], metrics: Metrics
+    ) -> None:
         self.game_id = game_id
+        self.metrics = metrics
         self.store = store
         self.scenario = scenario
         self.clock = clock
@@ -276,6 +280,7 @@ class Room:
                 if move.add is not None:
                     await self.store.redis.zadd(keys.deadlines(), {move.add[0]: move.add[1]})
             stored = await self.store.commit(self.game_id, snapshot.version, changes, state)
+            self.metrics.commits.labels(type(stored).__name__.lower() if stored is not None else "missing").inc()
             if isinstance(stored, Stale):
                 await self._catch_up()
                 continue
@@ -285,6 +290,8 @@ class Room:
             if stored is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
             self._apply_meta(changes)
+            self.metrics.acked.inc(len(changes))
+            self.metrics.batch.observe(len(changes))
             self.deliver(Snapshot(state, state.version, stored.last), _numbered(changes, stored.first))
             for (item, change), seq in zip(applied, stored.after, strict=True):
                 item.future.set_result(Ack(id="", seq=seq, version=change.version))
@@ -349,6 +356,7 @@ class Room:
                 snapshot = await self.ensure_loaded()
                 state, changes, log = plan(snapshot, dict(self.meta))
                 result = await self.store.commit(self.game_id, snapshot.version, changes, state, log)
+                self.metrics.commits.labels(type(result).__name__.lower() if result is not None else "missing").inc()
                 if isinstance(result, Stale):
                     await self._catch_up()
                     continue
