@@ -11,6 +11,7 @@ from typing import Any
 
 from game_rules import Scenario, epilogue, legitimacy, scores, to_plain
 from game_rules.actions import PUBLIC
+from game_rules.debrief import claims_shown
 from game_rules.views import objectives
 from server.deadlines import clock_view
 from server.room import Room
@@ -175,6 +176,7 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "participation": report,
         "players": players,
         "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
+        "claims": to_plain(claims_shown(scenario, state, [s.event for s in events])),
     }
 
 
