@@ -22,8 +22,8 @@ def test_a_played_game_shows_the_article_s_claims_each_at_its_moment() -> None:
             seen[claim.claim] = seen.get(claim.claim, 0) + 1
         ending = [c for c in claims if c.claim == "legitimacy"]
         assert len(ending) == 1 and set(ending[0].facts["ownership"]) == set(game.state.blocs)
-    for claim in ("consultations", "linked_ecologies", "legitimacy"):
-        assert seen.get(claim), f"three integrated-missions games should show {claim}: {seen}"
+    for name in ("consultations", "linked_ecologies", "legitimacy"):
+        assert seen.get(name), f"three integrated-missions games should show {name}: {seen}"
 
 
 def test_a_consultation_is_tied_to_the_next_vote_and_the_blocs_it_shielded() -> None:
