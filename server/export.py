@@ -104,7 +104,7 @@ async def game_record(store: GameStore, game_id: str, room: Room) -> dict[str, A
 async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dict[str, Any]:
     """Everything about a game, hidden things included: the debrief's record."""
     meta = await store.meta(game_id)
-    snapshot = await store.load(game_id)
+    snapshot = await store.load(game_id, scenario)
     assert snapshot is not None
     state = snapshot.state
     entries = await store.action_entries(game_id)
