@@ -13,6 +13,7 @@ import { PrintScreen } from "./screens/print.js";
 import { Header } from "./ui.js";
 import { getServer } from "./api.js";
 import { setPublicOrigin } from "./qr.js";
+import { takeOperatorFromAddress } from "./tokens.js";
 
 const SCREENS = {
   start: StartScreen,
@@ -46,6 +47,7 @@ window.addEventListener("beforeprint", () => {
 });
 
 async function boot() {
+  takeOperatorFromAddress();
   const [server] = await Promise.all([getServer(), setLanguage(pickLanguage(), false)]);
   if (server.ok && server.body?.public_url) setPublicOrigin(server.body.public_url);
   const root = document.getElementById("app");

@@ -57,7 +57,7 @@ export function OfflineBanner({ state }) {
   return null;
 }
 
-/** Seconds left in the phase, from the view's clock (v2); nothing on a server without one. */
+/** Seconds left in the phase, from the view's clock (null when the phase has no deadline). */
 export function secondsLeft(view, clockOffset) {
   const clock = view?.clock;
   if (!clock) return null;
@@ -83,7 +83,6 @@ export function Countdown({ view, clockOffset, large }) {
     const timer = setInterval(() => tick((n) => n + 1), 500);
     return () => clearInterval(timer);
   }, []);
-  // A server without clocks in the view (v1) says nothing about time: show nothing rather than guess.
   if (!view?.clock || view.phase === "lobby" || view.phase === "ended") return null;
   const left = secondsLeft(view, clockOffset);
   const paused = view?.clock?.paused || view?.paused;

@@ -124,7 +124,7 @@ def api_join(base_url: str, code: str, name: str) -> dict[str, Any]:
 def facilitator_control(base_url: str, game: dict[str, Any], command: str, **args: Any) -> dict[str, Any]:
     """One facilitator's control over the websocket, as a terminal client would send it."""
     url = base_url.replace("http://", "ws://") + "/ws"
-    with connect(url, subprotocols=[Subprotocol("normarena.v1.json")]) as socket:
+    with connect(url, subprotocols=[Subprotocol("normarena.v2.json")]) as socket:
         socket.send(
             json.dumps({"type": "hello", "game": game["game"], "token": game["facilitator_token"], "last_seq": 0})
         )

@@ -78,7 +78,7 @@ export function Messages({ game, state, view, connection }) {
         <ol class="messages" aria-live="polite">
           ${thread.length === 0 ? html`<li class="empty">${t("messages.none")}</li>` : null}
           ${thread.map((m) => html`<li class=${`message ${m.sender === state.seat ? "mine" : ""}`} data-number=${m.number}>
-            <span class="from">${m.sender === state.seat ? t("messages.you") : seatName(view, m.sender)}</span>
+            <span class="from">${author(view, m, state)}</span>
             <span class="when muted">${t("round.short", { round: m.round })}</span>
             <p class="text">${m.text}</p>
           </li>`)}
@@ -90,6 +90,12 @@ export function Messages({ game, state, view, connection }) {
       </div>
     </div>
   </section>`;
+}
+
+/** Who wrote a message: "You", a team-mate by name, or the seat with the player's name. */
+function author(view, m, state) {
+  if (m.sender === state.seat) return m.by && m.by !== state.player ? t("messages.team_mate", { name: m.by }) : t("messages.you");
+  return m.by ? t("messages.seat_player", { seat: seatName(view, m.sender), name: m.by }) : seatName(view, m.sender);
 }
 
 function Composer({ game, to, connection, state }) {

@@ -53,7 +53,7 @@ function Projecting({ game, token }) {
         <section class="card public-messages" aria-labelledby="public-title">
           <h2 id="public-title">${t("projector.public_messages")}</h2>
           ${said.length
-            ? html`<ol class="messages">${said.map((m) => html`<li class="message"><span class="from">${seatName(view, m.sender)}</span><p class="text">${m.text}</p></li>`)}</ol>`
+            ? html`<ol class="messages">${said.map((m) => html`<li class="message"><span class="from">${m.by ? t("messages.seat_player", { seat: seatName(view, m.sender), name: m.by }) : seatName(view, m.sender)}</span><p class="text">${m.text}</p></li>`)}</ol>`
             : html`<p class="empty">${t("projector.no_messages")}</p>`}
         </section>
         <section class="card"><h2>${t("projector.recent")}</h2>
