@@ -46,6 +46,12 @@ window.addEventListener("beforeprint", () => {
   for (const details of document.querySelectorAll("details")) details.open = true;
 });
 
+// The operator's link pasted into a tab already open changes only the fragment: take the
+// token and start the page again with it.
+window.addEventListener("hashchange", () => {
+  if (takeOperatorFromAddress()) location.reload();
+});
+
 async function boot() {
   takeOperatorFromAddress();
   const [server] = await Promise.all([getServer(), setLanguage(pickLanguage(), false)]);

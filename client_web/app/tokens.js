@@ -34,15 +34,17 @@ export function rememberOperator(token) {
 }
 
 /** `normarena serve` prints `http://ADDRESS:8000/#operator=TOKEN`: keep the token, and take it
- * out of the address bar (and so out of the history, bookmarks and screen shares). */
+ * out of the address bar (and so out of the history, bookmarks and screen shares). True if
+ * the address held one. */
 export function takeOperatorFromAddress() {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const token = fragment.get("operator");
-  if (!token) return;
+  if (!token) return false;
   rememberOperator(token.trim());
   fragment.delete("operator");
   const rest = fragment.toString();
   history.replaceState(null, "", location.pathname + location.search + (rest ? `#${rest}` : ""));
+  return true;
 }
 
 export function facilitatedGames() {

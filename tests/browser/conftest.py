@@ -121,8 +121,8 @@ class Contexts:
         self.dialogs: list[str] = []
 
     def new(self, viewport: ViewportSize | None = None, locale: str = "en-GB", **options: object) -> BrowserContext:
+        options.setdefault("base_url", self.base_url)
         context = self.browser.new_context(
-            base_url=self.base_url,
             viewport=viewport or LAPTOP,
             locale=locale,
             **options,  # type: ignore[arg-type]
