@@ -34,9 +34,10 @@ def classroom_url(classroom_redis: EmbeddedRedis) -> Iterator[str]:
 
 
 def test_the_operators_link_is_remembered_and_taken_out_of_the_address(contexts: Contexts, classroom_url: str) -> None:
-    page = contexts.page(LAPTOP, base_url=classroom_url)
-    page.goto("/")
-    expect(page.locator('input[name="operator"]')).to_be_visible()  # asked: this browser has none
+    first = contexts.page(LAPTOP, base_url=classroom_url)
+    first.goto("/")
+    expect(first.locator('input[name="operator"]')).to_be_visible()  # asked: this browser has none
+    page = first.context.new_page()  # the link the server printed, opened in the same browser
     page.goto(f"/#operator={OPERATOR}")
     expect(page.locator(".scenario-option").first).to_be_visible()
     assert page.url == classroom_url + "/", "the token left the address bar"

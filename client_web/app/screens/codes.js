@@ -53,6 +53,9 @@ function Codes({ game, entry }) {
           <h2>${seat.name}</h2>
           ${seat.kind ? html`<p class="muted">${kindName(seat.kind)}</p>` : null}
           <p class="code huge">${codeOf(seat)}</p>
+          ${seat.players?.length
+            ? html`<p class="joined">${seat.players.map((p) => p.name).join(", ")}</p>`
+            : seat.bot ? html`<p class="joined muted">${t("codes.bot_plays", { strategy: t(`strategy.${seat.bot}`) })}</p>` : null}
         </div>
       </li>`)}
     </ul>

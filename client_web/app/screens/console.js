@@ -96,14 +96,15 @@ function SeatRow({ row, tally, connection }) {
   const counts = tally || { messages: 0, offers: 0, orders: 0 };
   const bot = () => connection.control("bot", { seat: row.id, strategy, ...(row.players.length ? { replace: true } : {}) }, "console");
   const unbot = () => connection.control("unbot", { seat: row.id }, "console");
+  const empty = !row.bot && !row.players.length;
   const online = row.bot && !row.players.length
     ? t("console.bot_plays")
-    : row.online == null ? t("console.unknown") : row.online > 0 ? t("console.online", { count: row.online }) : t("console.offline");
+    : empty ? t("console.empty") : row.online > 0 ? t("console.online", { count: row.online }) : t("console.offline");
   return html`<tr data-seat=${row.id}>
     <th scope="row">${row.name} <span class="muted small">${kindName(row.kind)}</span></th>
     <td>${row.players.length ? row.players.map((p) => p.name).join(", ") : row.bot ? t(`strategy.${row.bot}`) : "–"}</td>
     <td class="nowrap"><span class=${`presence ${row.online || row.bot ? "here" : "away"}`} aria-hidden="true"></span>${online}</td>
-    <td>${row.done ? html`<span class="done-chip">${t("console.is_done")}</span>` : html`<span class="muted">${t("console.not_done")}</span>`}</td>
+    <td>${row.done ? html`<span class="done-chip">${t("console.is_done")}</span>` : html`<span class="muted">${t(empty ? "console.unknown" : "console.not_done")}</span>`}</td>
     <td class="num">${counts.messages}</td><td class="num">${counts.offers}</td><td class="num">${counts.orders}</td>
     <td class="bot-cell">
       ${row.bot
@@ -130,7 +131,7 @@ function CardPicker({ game, token, control }) {
   return html`<div class="card inject">
     <h2>${t("console.cards")}</h2>
     <div class="row">
-      <label class="inline-field grow"><span>${t("console.card")}</span>
+      <label class="inline-field grow"><span class="visually-hidden">${t("console.card")}</span>
         <select value=${card.id} onChange=${(e) => setPicked(e.currentTarget.value)} data-cards=${cards.length}>
           ${cards.map((c) => html`<option value=${c.id}>${c.round ? t("console.card_option", { title: c.title, round: c.round }) : c.title}</option>`)}
         </select></label>

@@ -4,7 +4,7 @@
 import { html, useEffect, useMemo, useState } from "../html.js";
 import { t, formatNumber } from "../i18n.js";
 import { connect } from "../connection.js";
-import { useStore } from "../store.js";
+import { pruneRolledBack, useStore } from "../store.js";
 import { getExport, getMaterials, downloadExport } from "../api.js";
 import { facilitatedGame, seatToken } from "../tokens.js";
 import { eventText, kindName, provisionName, seatName, wording } from "../describe.js";
@@ -44,7 +44,8 @@ function Debrief({ game, token, isFacilitator }) {
   if (exported === undefined && isFacilitator) return html`<${Header} title=${view.title} connection=${state} /><main class="page"><${Loading} /></main>`;
   const full = view.state ? view : null;
   const history = exported?.history || full?.state?.history || [];
-  const events = exported?.events || state.events;
+  // What a rollback undid did not happen, in the debrief as in the game.
+  const events = pruneRolledBack(exported?.events || state.events);
   const messageCounts = exported?.message_counts || full?.state?.message_counts || {};
   return html`<${Header} title=${view.title} subtitle=${t("debrief.title")} connection=${state}>
       <button type="button" class="small" onClick=${() => window.print()}>${t("common.print")}</button>
