@@ -85,6 +85,7 @@ export function Countdown({ view, clockOffset, large }) {
   }, []);
   if (!view?.clock || view.phase === "lobby" || view.phase === "ended") return null;
   const left = secondsLeft(view, clockOffset);
+  if (left == null && !view.clock.paused) return null; // the bots clock: a phase ends when every seat is done
   const paused = view?.clock?.paused || view?.paused;
   const urgent = left != null && left <= 30 && !paused;
   return html`<div class=${`countdown ${large ? "large" : ""} ${urgent ? "urgent" : ""}`} data-countdown=${left == null ? "" : Math.ceil(left)}>

@@ -92,7 +92,7 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     codes_page.set_viewport_size(PROJECTOR)
     codes_page.goto(f"/game/{game}/codes")
     expect(codes_page.locator(".code-tile")).to_have_count(6)
-    shoot(codes_page, "02-codes-projector", full_page=False)
+    shoot(codes_page, "02-codes-projector-loopback", full_page=False)
     no_serious_violations(codes_page, "codes")
     codes_page.close()
 
@@ -114,7 +114,7 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     latecomer.locator('input[name="name"]').fill("Late")
     latecomer.locator(".join-form button[type=submit]").click()
     expect(latecomer.locator(".refusal")).to_be_visible()
-    shoot(teacher, "03-lobby")
+    shoot(teacher, "03-lobby-loopback")
 
     control(teacher, "start")
     for player in (ingrid, thabo, camille):

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.embedded_redis import EmbeddedRedis
-from tests.browser.conftest import LAPTOP, Contexts, serve, shoot
+from tests.browser.conftest import LAPTOP, PROJECTOR, Contexts, serve, shoot
 from tests.browser.flow import facilitator_control, seat_in_browser, send_message
 
 OPERATOR = "operator-token-for-the-test"
@@ -54,7 +54,24 @@ def test_the_operators_link_is_remembered_and_taken_out_of_the_address(contexts:
     assert (link.get_attribute("href") or "").startswith(f"{PUBLIC}/join/"), "phones get the LAN address"
     assert (page.locator(".seat-card svg.qr").first.get_attribute("data-qr") or "").startswith(f"{PUBLIC}/join/")
     expect(page.locator("[data-loopback]")).to_have_count(0)
-    shoot(page, "lobby-public-url")
+    # A class joining, as the guide shows it: two students, a bot, joining locked.
+    codes = {seat: page.locator(f'.seat-card[data-seat="{seat}"] [data-code]').get_attribute("data-code") or ""
+             for seat in ("norway", "south_africa")}  # fmt: skip
+    httpx.post(f"{classroom_url}/api/join", json={"code": codes["norway"], "name": "Ingrid"})
+    httpx.post(f"{classroom_url}/api/join", json={"code": codes["south_africa"], "name": "Thabo"})
+    china = page.locator('.seat-card[data-seat="china"]')
+    china.locator('[data-control="bot"]').click()
+    expect(china.locator(".bot-note")).to_be_visible()
+    page.locator('[data-control="lock"]').click()
+    expect(page.locator('.seat-card[data-seat="south_africa"] .players li')).to_have_text(["Thabo"])
+    shoot(page, "03-lobby")
+    codes_page = page.context.new_page()
+    codes_page.set_viewport_size(PROJECTOR)
+    codes_page.goto(page.url.replace("/lobby", "").rstrip("/") + "/codes")
+    expect(codes_page.locator(".code-tile")).to_have_count(6)
+    expect(codes_page.locator(".codes-how")).to_contain_text("192.0.2.10:8000/join")
+    expect(codes_page.locator('.code-tile[data-seat="norway"] .joined')).to_have_text("Ingrid")
+    shoot(codes_page, "02-codes-projector", full_page=False)
     assert contexts.errors == []
 
 

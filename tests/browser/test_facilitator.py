@@ -10,14 +10,16 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LAPTOP, PHONE, Contexts, shoot
+from tests.browser.conftest import LAPTOP, PHONE, Contexts, axe_violations, shoot
 from tests.browser.flow import (
     api_game,
     api_join,
+    board_section,
     confirm,
     facilitate_in_browser,
     facilitator_control,
     seat_in_browser,
+    send_message,
 )
 
 
@@ -186,3 +188,31 @@ def test_each_scenario_suggests_clocks_that_fit_its_class(contexts: Contexts, ba
     expect(page.locator(".scenario-option.chosen")).to_contain_text("about 45 minutes")
     negotiate = quick["clocks"]["classroom"]["negotiate"]
     expect(page.locator(".durations input").first).to_have_value(str(int(negotiate)))
+
+
+def test_the_facilitators_other_pages_pass_axe(contexts: Contexts, base_url: str) -> None:
+    made = api_game(base_url)
+    norway = api_join(base_url, made["join_codes"]["norway"], "Ingrid")
+    facilitator_control(base_url, made, "start")
+    player = contexts.page(PHONE)
+    seat_in_browser(player, made["game"], "norway", norway["token"], "Ingrid")
+    send_message(player, "china", "A word in private.")
+    page = contexts.page(LAPTOP)
+    facilitate_in_browser(page, made, "/channels")
+    expect(page.locator(".channels .message")).to_have_count(1)
+    expect(page.locator(".channels .message .from")).to_have_text("Norway · Ingrid")
+    for path, ready in (
+        ("/channels", ".channels"),
+        ("/feed", ".feed .event"),
+        ("/console", ".inject select"),
+        ("/print/roles", ".role-sheet-page"),
+        ("/print/brief", ".brief"),
+        ("/debrief", ".outcome"),
+    ):
+        page.goto(f"/game/{made['game']}{path}")
+        expect(page.locator(ready).first).to_be_visible()
+        assert axe_violations(page) == [], path
+    for section in ("talk", "deals", "orders", "role", "feed"):
+        board_section(player, section)
+        assert axe_violations(player) == [], section
+    assert contexts.errors == []

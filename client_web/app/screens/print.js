@@ -6,7 +6,7 @@ import { getGame, getMaterials } from "../api.js";
 import { facilitatedGame } from "../tokens.js";
 import { kindName, reflow } from "../describe.js";
 import { Header, Loading } from "../ui.js";
-import { joinOrigin } from "../qr.js";
+import { QrCode, joinLink, joinOrigin } from "../qr.js";
 
 export const RULES_SECTIONS = ["game", "seats", "resources", "staff", "round", "messages", "offers", "alliances", "orders", "vote", "scores"];
 
@@ -52,10 +52,13 @@ function Materials({ game, part }) {
   }
   return html`<div class="role-sheets">
     ${materials.seats.map((seat) => html`<article class="handout role-sheet-page" data-seat=${seat.id}>
-      <header class="sheet-head"><p class="muted">${entry.title || ""}</p><h1>${seat.name}</h1><p>${kindName(seat.kind)}</p></header>
+      <header class="sheet-head"><p class="muted">${materials.title || entry.title || ""}</p><h1>${seat.name}</h1><p>${kindName(seat.kind)}</p></header>
       <p class="preformatted">${reflow(seat.role_sheet)}</p>
       ${seat.objectives?.goals?.length ? html`<h2>${t("role.goals")}</h2><ul>${seat.objectives.goals.map((g) => html`<li>${g.text}</li>`)}</ul>` : null}
-      ${codes[seat.id] ? html`<p class="sheet-code">${t("print.your_code", { code: codes[seat.id], host: joinOrigin().replace(/^https?:\/\//, "") })}</p>` : null}
+      ${codes[seat.id]
+        ? html`<div class="sheet-code"><${QrCode} text=${joinLink(codes[seat.id])} size=${96} label=${t("lobby.qr_for", { seat: seat.name })} />
+            <p>${t("print.your_code", { code: codes[seat.id], host: joinOrigin().replace(/^https?:\/\//, "") })}</p></div>`
+        : null}
     </article>`)}
   </div>`;
 }
