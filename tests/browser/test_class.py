@@ -204,7 +204,10 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     control(teacher, "pause")
     expect(teacher.locator("[data-paused]")).to_be_visible()
     expect(ingrid.locator("[data-paused]")).to_be_visible()
-    control(teacher, "extend")
+    held = int(teacher.locator(".countdown").get_attribute("data-countdown") or 0)
+    control(teacher, "extend")  # by a minute, the console's default
+    expect(teacher.locator(".countdown")).to_have_attribute("data-countdown", str(held + 60))
+    expect(ingrid.locator(".countdown")).to_have_attribute("data-countdown", str(held + 60))
     control(teacher, "resume")
     expect(teacher.locator("[data-paused]")).to_have_count(0)
     send_message(ingrid, "public", "This will be undone")
