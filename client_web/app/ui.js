@@ -52,7 +52,8 @@ export function OfflineBanner({ state }) {
     return html`<div class="banner warn" role="status" data-offline="1">${t("connection.offline_banner")}</div>`;
   }
   if (state.serverStatus === "degraded") {
-    return html`<div class="banner warn" role="status" data-degraded="1">${t("connection.degraded_banner")} ${state.serverMessage}</div>`;
+    // The catalogue's sentence, in the reader's language (the server's own is in English only).
+    return html`<div class="banner warn" role="status" data-degraded="1" title=${state.serverMessage}>${t("connection.degraded_banner")}</div>`;
   }
   return null;
 }

@@ -97,7 +97,7 @@ def test_a_page_follows_a_store_that_came_back_older(contexts: Contexts, snapsho
         snapshot_redis.start()
         expect(page.locator("[data-degraded]")).to_have_count(0, timeout=20_000)
         say("Said after the crash")
-        expect(page.locator(".feed")).to_contain_text("Said after the crash")
+        expect(page.locator(".feed")).to_contain_text("Said after the crash", timeout=3_000)
         expect(page.locator(".feed")).not_to_contain_text("Lost in the crash")
         exported = httpx.get(
             f"{url}/api/games/{made['game']}/export", headers={"authorization": f"Bearer {made['facilitator_token']}"}
