@@ -100,7 +100,7 @@ def test_every_key_the_code_builds_is_in_the_catalogue() -> None:
         "network.type": ["alliance", "link", "private", "public"],
         "connection": ["connecting", "live", "offline", "closed"],
         "fatal": ["unauthorised", "revoked", "unknown_game", "not_a_player"],
-        "join.error": ["unknown_code", "joining_locked", "seat_full", "rate_limited", "offline"],
+        "join.error": ["unknown_code", "joining_locked", "code_reissued", "seat_full", "rate_limited", "offline"],
         "clock": ["classroom", "distance", "bots"],
         "rule": ["consensus", "two_thirds", "security_council"],
         "epilogue": ["skin_deep", "partial", "deep"],

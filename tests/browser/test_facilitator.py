@@ -162,18 +162,19 @@ def test_players_download_the_debrief_once_the_game_ends(contexts: Contexts, bas
     assert exported.status_code == 200
 
 
-def test_the_ripeness_chart_draws_the_scenarios_threshold(contexts: Contexts, base_url: str) -> None:
+def test_the_ripeness_chart_draws_the_scenarios_threshold_and_floor(contexts: Contexts, base_url: str) -> None:
     made = api_game(base_url, clock="bots")
     for command in ("start", "skip", "skip"):
         facilitator_control(base_url, made, command)
     page = contexts.page(LAPTOP)
     facilitate_in_browser(page, made, "/debrief")
-    threshold = httpx.get(
+    ripeness = httpx.get(
         f"{base_url}/api/games/{made['game']}/export", headers={"authorization": f"Bearer {made['facilitator_token']}"}
-    ).json()["ripeness"]["threshold"]
+    ).json()["ripeness"]
     rows = page.locator('.chart[data-chart="ripeness"] .chart-data tbody tr')
-    expect(rows).to_have_count(2)  # ripeness and the threshold
-    expect(rows.nth(1).locator("td").first).to_have_text(f"{threshold:g}")
+    expect(rows).to_have_count(3)  # ripeness, the threshold and the floor
+    expect(rows.nth(1).locator("td").first).to_have_text(f"{ripeness['threshold']:g}")
+    expect(rows.nth(2).locator("td").first).to_have_text(f"{ripeness['floor']:g}")
 
 
 @pytest.mark.xfail(

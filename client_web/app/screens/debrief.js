@@ -56,7 +56,7 @@ function Debrief({ game, token, isFacilitator }) {
       ${!ended ? html`<p class="banner warn">${t("debrief.in_progress")}</p>` : null}
       <${Outcome} view=${view} />
       <${Scores} view=${view} />
-      <${Charts} view=${view} history=${history} />
+      <${Charts} view=${view} history=${history} ripeness=${exported?.ripeness || view.ripeness} />
       <section class="card"><h2>${t("network.heading")}</h2>
         <${Network} seats=${view.seats} names=${(id) => seatName(view, id)} edges=${networkEdges({
           seats: view.seats,
@@ -109,16 +109,19 @@ function Scores({ view }) {
   </section>`;
 }
 
-function Charts({ view, history }) {
+function Charts({ view, history, ripeness }) {
   if (!history.length) return html`<section class="card"><h2>${t("debrief.charts")}</h2><p class="empty">${t("debrief.no_rounds")}</p></section>`;
   const rounds = history.map((r) => r.round);
   const blocs = view.blocs;
-  const threshold = view.ripeness?.threshold;
+  const threshold = ripeness?.threshold;
+  const bands = [];
+  if (typeof threshold === "number") bands.push({ label: t("debrief.threshold"), value: threshold });
+  if (typeof ripeness?.floor === "number") bands.push({ label: t("debrief.floor"), value: ripeness.floor });
   return html`<section class="card charts"><h2>${t("debrief.charts")}</h2>
     <div class="chart-grid">
       <${RoundChart} id="ripeness" title=${t(typeof threshold === "number" ? "debrief.chart.ripeness" : "debrief.chart.ripeness_only")} rounds=${rounds}
         series=${[{ label: t("ripeness.title"), values: history.map((r) => r.ripeness) }]}
-        band=${typeof threshold === "number" ? { label: t("debrief.threshold"), value: threshold } : null} />
+        bands=${bands} />
       <${RoundChart} id="disposition" title=${t("debrief.chart.disposition")} rounds=${rounds}
         series=${blocs.map((b) => ({ label: b.name, values: history.map((r) => r.blocs?.[b.id]?.disposition ?? null) }))} />
       <${RoundChart} id="ownership" title=${t("debrief.chart.ownership")} rounds=${rounds}
