@@ -252,6 +252,9 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     confirm(teacher, "End the game")
     for player in (ingrid, thabo, camille):
         wait_phase(player, "ended")
+    expect(teacher.locator(".control-bar.ended")).to_contain_text("The game is over.")
+    expect(projector.locator(".over")).to_contain_text("The facilitator ended the game")
+    shoot(projector, "15-projector-ended", full_page=False)
     teacher.goto(f"/game/{game}/debrief")
     expect(teacher.locator(".chart")).to_have_count(4)
     exported = httpx.get(

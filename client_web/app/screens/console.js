@@ -35,7 +35,10 @@ export function Console({ game, state, rows, connection, local, token }) {
 
   return html`<section class="console" aria-labelledby="console-title">
     <h1 id="console-title" class="visually-hidden">${t("console.title")}</h1>
-    <div class="control-bar card" role="toolbar" aria-label=${t("console.controls")}>
+    ${ended
+      ? html`<p class="card control-bar ended" role="status">${t("console.ended")} <a href=${`/game/${game}/debrief`}>${t("console.open_debrief")}</a></p>`
+      : null}
+    <div class="control-bar card" role="toolbar" aria-label=${t("console.controls")} hidden=${ended}>
       ${view.phase === "lobby"
         ? html`<button type="button" class="primary" data-control="start" onClick=${() => control("start")}>${t("console.start")}</button>`
         : null}

@@ -40,6 +40,10 @@ function Projecting({ game, token }) {
     </header>
     <div class="projector-grid">
       <div class="col">
+        ${view.phase === "ended"
+          ? html`<section class="card over" data-outcome=${view.outcome}><h2>${t("projector.over")}</h2>
+              <p class="verdict">${t(`outcome.${view.outcome}`)}</p><p>${t("projector.debrief_next")}</p></section>`
+          : null}
         <${Draft} view=${view} showHistory=${false} />
         <${VoteResult} view=${view} />
       </div>
