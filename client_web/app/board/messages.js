@@ -42,7 +42,7 @@ export function unreadTotal(state, game) {
   return total;
 }
 
-export function Messages({ game, state, view, connection }) {
+export function Messages({ game, state, view, connection, onRead }) {
   const groups = conversations(state);
   const [chosen, setChosen] = useState(sessionStorage.getItem(`normarena.chat.${game}`) || "public");
   const [marks, setMarks] = useState(readMarks(game));
@@ -55,6 +55,7 @@ export function Messages({ game, state, view, connection }) {
       const next = { ...readMarks(game), [chosen]: newest };
       localStorage.setItem(READ_KEY(game), JSON.stringify(next));
       setMarks(next);
+      if (onRead) onRead(); // the section's tab counts what is still unread
     }
     if (end.current) end.current.scrollIntoView({ block: "nearest" });
   }, [chosen, thread.length]);
