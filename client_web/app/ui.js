@@ -1,7 +1,7 @@
 // Pieces every screen shares: the header (with the language switch and the connection's
 // state), the countdown, confirmed buttons, the refusal line.
 import { html, useEffect, useState, useRef } from "./html.js";
-import { t, LANGUAGES, language, setLanguage, formatNumber } from "./i18n.js";
+import { t, has, LANGUAGES, language, setLanguage, formatNumber } from "./i18n.js";
 
 export function Header({ title, subtitle, children, connection }) {
   return html`<header class="topbar">
@@ -46,7 +46,8 @@ export function ConnectionBadge({ state }) {
 /** A banner across the page while the connection is down or the server is degraded. */
 export function OfflineBanner({ state }) {
   if (state.fatal) {
-    return html`<div class="banner bad" role="alert">${t(`fatal.${state.fatal.code}`, {})} ${state.fatal.message}</div>`;
+    const known = has(`fatal.${state.fatal.code}`);
+    return html`<div class="banner bad" role="alert" data-fatal=${state.fatal.code}>${known ? t(`fatal.${state.fatal.code}`) : state.fatal.message}</div>`;
   }
   if (state.connection === "offline") {
     return html`<div class="banner warn" role="status" data-offline="1">${t("connection.offline_banner")}</div>`;

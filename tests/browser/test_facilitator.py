@@ -65,7 +65,8 @@ def test_a_locked_game_and_a_reissued_code_refuse_in_words(contexts: Contexts, b
     card = teacher.locator('.seat-card[data-seat="norway"]')
     confirm(teacher, "New code", '.seat-card[data-seat="norway"]')
     expect(card.locator("[data-code]")).not_to_have_attribute("data-code", made["join_codes"]["norway"])
-    expect(player.locator(".banner.bad")).to_contain_text("new code")  # the seat's players are let go
+    expect(player.locator(".banner.bad")).to_have_attribute("data-fatal", "revoked")  # the seat's players are let go
+    expect(player.get_by_role("button", name="Join again with a new code")).to_be_visible()
     late = contexts.page(PHONE)
     late.goto(f"/join/{made['join_codes']['norway']}")
     late.locator('input[name="name"]').fill("Late")

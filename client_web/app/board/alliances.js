@@ -17,7 +17,7 @@ export function Alliances({ game, state, view, connection }) {
     <ul class="plain alliance-list">
       ${view.alliances.map((a) => {
         const member = a.members.includes(me);
-        const join = joins.find((e) => e.action.alliance === a.id);
+        const join = member ? null : joins.find((e) => e.action.alliance === a.id);
         const leave = findLegal(state.legal, "leave_alliance", (x) => x.alliance === a.id);
         const invites = legalOf(state.legal, "invite_to_alliance").filter((e) => e.action.alliance === a.id && !a.members.includes(e.action.seat));
         const source = `alliance:${a.id}`;
