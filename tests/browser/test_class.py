@@ -269,6 +269,14 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     for chart in teacher.locator(".chart").all():
         expect(chart).to_have_attribute("data-points", str(rounds))
     expect(teacher.locator(".chart canvas").first).to_be_visible()
+    # The numbers under the charts are the export's, round by round.
+    shown = teacher.locator('.chart[data-chart="ripeness"] .chart-data tbody tr').first.locator("td")
+    drawn = [float(text.replace(",", ".")) for text in shown.all_text_contents()]
+    assert drawn == pytest.approx([record["ripeness"] for record in exported["history"]], abs=0.051)
+    authority = teacher.locator('.chart[data-chart="provisions"] .chart-data tbody tr').first.locator("td")
+    assert [int(text) for text in authority.all_text_contents()] == [
+        record["provisions"]["authority"] for record in exported["history"]
+    ]
     shoot(teacher, "13-debrief")
     shoot(teacher, "13-debrief-top", full_page=False)
     network.scroll_into_view_if_needed()
