@@ -11,6 +11,7 @@ from typing import Any
 
 from game_rules import Scenario, epilogue, legitimacy, scores, to_plain
 from game_rules.actions import PUBLIC
+from game_rules.debrief import claims_shown
 from game_rules.views import objectives
 from server.deadlines import clock_view
 from server.room import Room
@@ -103,7 +104,7 @@ async def game_record(store: GameStore, game_id: str, room: Room) -> dict[str, A
 async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dict[str, Any]:
     """Everything about a game, hidden things included: the debrief's record."""
     meta = await store.meta(game_id)
-    snapshot = await store.load(game_id)
+    snapshot = await store.load(game_id, scenario)
     assert snapshot is not None
     state = snapshot.state
     entries = await store.action_entries(game_id)
@@ -175,6 +176,7 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "participation": report,
         "players": players,
         "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
+        "claims": to_plain(claims_shown(scenario, state, [s.event for s in events])),
     }
 
 

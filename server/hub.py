@@ -22,6 +22,7 @@ from game_rules import Scenario
 from server import keys
 from server.connection import Connection
 from server.errors import ServiceError
+from server.metrics import Metrics
 from server.protocol import Error, Status
 from server.room import STORE_ERRORS, Room
 from server.store import GameStore
@@ -31,7 +32,8 @@ CHANNEL_PREFIX = f"{keys.PREFIX}:{{"
 WORKERS_CHANNEL = f"{keys.PREFIX}:workers"  # always subscribed, so the listener always has a connection
 REVOKE = "revoke:"
 PRESENCE = "presence"
-PRESENCE_SECONDS = 60.0  # a connection's presence entry lasts this long unless its worker renews it
+PRESENCE_SECONDS = 60.0
+PRESENCE_DELAY = 0.3  # a connection's presence entry lasts this long unless its worker renews it
 MAINTENANCE_SECONDS = 10.0
 IDLE_ROOM_SECONDS = 30.0
 BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5)
@@ -44,8 +46,15 @@ def game_of(channel: str) -> str:
 class Hub:
     """The rooms of one worker and the listener that feeds them."""
 
-    def __init__(self, store: GameStore, scenario_of: Callable[[dict[str, str]], Scenario], clock: Callable[[], float]):
+    def __init__(
+        self,
+        store: GameStore,
+        scenario_of: Callable[[dict[str, str]], Scenario],
+        clock: Callable[[], float],
+        metrics: Metrics,
+    ) -> None:
         self.store = store
+        self.metrics = metrics
         self.scenario_of = scenario_of
         self.clock = clock
         self.worker = secrets.token_hex(4)
@@ -87,7 +96,7 @@ class Hub:
             raise ServiceError("unknown_game", f"There is no game {game_id!r}.")
         room = self.rooms.get(game_id)  # another task may have made it meanwhile
         if room is None:
-            room = self.rooms[game_id] = Room(game_id, self.store, self.scenario_of(meta), self.clock)
+            room = self.rooms[game_id] = Room(game_id, self.store, self.scenario_of(meta), self.clock, self.metrics)
             room.meta = meta
             if self._pubsub is not None:
                 with contextlib.suppress(*STORE_ERRORS):  # the listener resubscribes when it reconnects
@@ -209,6 +218,10 @@ class Hub:
 
     async def _catch_up(self, room: Room) -> None:
         while room.game_id in self._wanted:
+            if self._wanted[room.game_id] == (True, 0):
+                # Only who is connected changed: wait a moment, so a class joining at once is told
+                # in a few patches, not one per arrival to everyone already there.
+                await asyncio.sleep(PRESENCE_DELAY)
             presence, seq = self._wanted.pop(room.game_id)
             try:
                 if presence:

@@ -27,11 +27,13 @@ from server import deadlines, fanout, keys
 from server.auth import Role
 from server.connection import Connection, Stage
 from server.errors import ServiceError
+from server.metrics import Metrics
 from server.protocol import Ack, View
-from server.store import Change, Committed, GameStore, Refused, Snapshot, Stale
+from server.store import Change, Committed, GameStore, Refused, ReplayError, Snapshot, Stale, StoredEvent, replay
 
 log = logging.getLogger("normarena.room")
 COMMIT_TRIES = 20
+SNAPSHOT_EVERY = 32  # actions between snapshots of the state: a reader replays at most these
 # What an unreachable, restarting or failing-over Redis raises; any other Redis error is a bug.
 STORE_ERRORS = (
     redis_errors.ConnectionError,
@@ -74,8 +76,11 @@ Plan = tuple[GameState | None, list[Change], list[tuple[str, Action, str]] | Non
 class Room:
     """One game in this worker."""
 
-    def __init__(self, game_id: str, store: GameStore, scenario: Scenario, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, game_id: str, store: GameStore, scenario: Scenario, clock: Callable[[], float], metrics: Metrics
+    ) -> None:
         self.game_id = game_id
+        self.metrics = metrics
         self.store = store
         self.scenario = scenario
         self.clock = clock
@@ -90,17 +95,19 @@ class Room:
         self._views: fanout.Views | None = None
         self._pending: list[Submission] = []
         self._writer: asyncio.Task[None] | None = None
+        self._unsaved = SNAPSHOT_EVERY  # actions committed since the last snapshot of the state
 
     # --- reading --------------------------------------------------------------------------
 
     async def ensure_loaded(self) -> Snapshot:
         """The room's snapshot, read from the store if it has none (call with the lock held)."""
         if self.snapshot is None:
-            snapshot = await self.store.load(self.game_id)
+            snapshot = await self.store.load(self.game_id, self.scenario)
             if snapshot is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
             self.meta = await self.store.meta(self.game_id)
             self._views = None
+            self._unsaved = SNAPSHOT_EVERY  # not known: the next commit writes a snapshot
             self.snapshot = snapshot
         return self.snapshot
 
@@ -193,21 +200,41 @@ class Room:
         if head is None:
             return
         self.meta = await self.store.meta(self.game_id)
-        if old is not None and head == (old.version, old.seq):
+        if old is None:
+            fresh = await self.store.load(self.game_id, self.scenario)
+            if fresh is not None:
+                self.deliver(fresh, [])
+            return
+        version, seq = head
+        if (version, seq) == (old.version, old.seq):
             self.refresh_views()  # nothing new in the game; the meta may have moved
             return
-        if old is None or head[0] != old.version:
-            fresh = await self.store.load(self.game_id)
-            if fresh is None:
-                return
-            snapshot = fresh
-        else:
-            snapshot = Snapshot(old.state, old.version, head[1])  # announcements only: the same state
-        since = old.seq if old is not None else snapshot.seq
-        stored = await self.store.events_since(self.game_id, since, snapshot.seq)
-        if old is not None and snapshot.seq > since and (not stored or stored[0].seq != since + 1):
+        stored = await self.store.events_since(self.game_id, old.seq, seq)
+        if seq > old.seq and (not stored or stored[0].seq != old.seq + 1):
             self._views = None  # events we never sent are gone from the stream: send whole views
+        snapshot = await self._follow(old, version, seq, stored)
         self.deliver(snapshot, [(s.seq, s.event, s.by) for s in stored])
+
+    async def _follow(self, old: Snapshot, version: int, seq: int, stored: list[StoredEvent]) -> Snapshot:
+        """The state another worker's commits made: their actions applied here again (the engine
+        is deterministic), rather than the whole state read and decoded; after a rollback, which
+        rewrites the log, the state as stored."""
+        if version == old.version:
+            return Snapshot(old.state, old.version, seq, old.action_id)  # announcements: the same state
+        if not any(s.event.kind == "game_rolled_back" for s in stored):
+            later = (await self.store.actions_after(self.game_id, old.action_id))[: version - old.version]
+            try:
+                followed = replay(self.scenario, Snapshot(old.state, old.version, seq, old.action_id), later, version)
+            except ReplayError:
+                log.warning("game %s: the log did not replay onto the state held here; reading it whole", self.game_id)
+            else:
+                self._unsaved += len(later)
+                return followed
+        fresh = await self.store.load(self.game_id, self.scenario)
+        if fresh is None:
+            raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
+        self._unsaved = SNAPSHOT_EVERY
+        return Snapshot(fresh.state, fresh.version, seq, fresh.action_id)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -275,7 +302,13 @@ class Room:
                 changes[-1] = _with_meta(changes[-1], move.meta, move.unmeta)
                 if move.add is not None:
                     await self.store.redis.zadd(keys.deadlines(), {move.add[0]: move.add[1]})
-            stored = await self.store.commit(self.game_id, snapshot.version, changes, state)
+            # A snapshot of the state now and then (and at each new phase): readers replay the
+            # actions since the last one, so a commit need not write the whole state each time.
+            due = move is not None or self._unsaved + len(changes) >= SNAPSHOT_EVERY
+            stored = await self.store.commit(
+                self.game_id, snapshot.version, changes, state.version, state if due else None
+            )
+            self.metrics.commits.labels(type(stored).__name__.lower() if stored is not None else "missing").inc()
             if isinstance(stored, Stale):
                 await self._catch_up()
                 continue
@@ -285,7 +318,12 @@ class Room:
             if stored is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
             self._apply_meta(changes)
-            self.deliver(Snapshot(state, state.version, stored.last), _numbered(changes, stored.first))
+            self._unsaved = 0 if due else self._unsaved + len(changes)
+            self.metrics.acked.inc(len(changes))
+            self.metrics.batch.observe(len(changes))
+            self.deliver(
+                Snapshot(state, state.version, stored.last, stored.action_id), _numbered(changes, stored.first)
+            )
             for (item, change), seq in zip(applied, stored.after, strict=True):
                 item.future.set_result(Ack(id="", seq=seq, version=change.version))
             for item, rejection in refusals:
@@ -348,15 +386,21 @@ class Room:
             for _ in range(COMMIT_TRIES):
                 snapshot = await self.ensure_loaded()
                 state, changes, log = plan(snapshot, dict(self.meta))
-                result = await self.store.commit(self.game_id, snapshot.version, changes, state, log)
+                version = state.version if state is not None else snapshot.version
+                result = await self.store.commit(self.game_id, snapshot.version, changes, version, state, log)
+                self.metrics.commits.labels(type(result).__name__.lower() if result is not None else "missing").inc()
                 if isinstance(result, Stale):
                     await self._catch_up()
                     continue
                 if not isinstance(result, Committed):
                     raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
                 self._apply_meta(changes)
+                if state is not None:
+                    self._unsaved = 0
                 kept = state or snapshot.state
-                self.deliver(Snapshot(kept, kept.version, result.last), _numbered(changes, result.first))
+                self.deliver(
+                    Snapshot(kept, kept.version, result.last, result.action_id), _numbered(changes, result.first)
+                )
                 return result
         raise ServiceError("busy", "The game is very busy; send the same request again.")
 

@@ -53,7 +53,10 @@ def serve(settings: Settings) -> int:
             settings = dataclasses.replace(settings, public_url=f"http://{_lan_address()}:{settings.port}")
         _announce(settings)
         warnings.filterwarnings("ignore", message=".*`websockets` implementation is deprecated", category=UserWarning)
-        uvicorn.Server(uvicorn_config(create_app(settings), settings, fd=listener.fileno())).run()
+        # The socket itself, not its fd: uvicorn takes an fd for a Unix socket, so TCP clients were
+        # served without TCP_NODELAY, and a frame sent right after another (an ack after its
+        # events) waited up to 40 ms for the client's delayed ACK. (Found by the reliability tests.)
+        uvicorn.Server(uvicorn_config(create_app(settings), settings)).run(sockets=[listener])
     except ServeError as error:
         print(f"normarena serve: {error}", file=sys.stderr)
         return 1
