@@ -66,7 +66,7 @@ function Debrief({ game, token, isFacilitator }) {
         })} />
       </section>
       <${Legitimacy} view=${view} />
-      <${Claims} view=${view} events=${events} />
+      <${Claims} view=${view} claims=${exported?.claims} />
       <${Timeline} view=${view} events=${events} />
       <${Secrets} view=${view} events=${events} />
       <${Questions} materials=${materials} />
@@ -152,8 +152,8 @@ function Bar({ value }) {
     <span class="meter-value">${formatNumber(value, 0)}</span></span>`;
 }
 
-function Claims({ view, events }) {
-  const claims = claimsShown(view, events);
+function Claims({ view, claims: shown }) {
+  const claims = claimsShown(view, shown);
   return html`<section class="card claims"><h2>${t("debrief.claims")}</h2>
     <p class="muted">${t("debrief.claims_about")}</p>
     ${claims.length === 0 ? html`<p class="empty">${t("debrief.no_claims")}</p>` : null}
