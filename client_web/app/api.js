@@ -27,12 +27,6 @@ export const getMaterials = (game, token) =>
   call("GET", `/api/games/${encodeURIComponent(game)}/materials`, { token });
 export const getExport = (game, token) => call("GET", `/api/games/${encodeURIComponent(game)}/export`, { token });
 
-/** Is this a "the server has no such endpoint yet" answer (an older server)? */
-export function isMissingEndpoint(answer) {
-  const structured = answer.body && typeof answer.body === "object" && "error" in answer.body;
-  return (answer.status === 404 || answer.status === 405) && !structured;
-}
-
 /** A download of the export, as a link the browser saves (the token goes in a header, so fetch it). */
 export async function downloadExport(game, token, format) {
   const suffix = format === "csv" ? "?format=csv" : "";

@@ -1,64 +1,77 @@
-// The article's claims that this game showed, each tied to the moment it happened. Read from
-// the events (all of them, revealed, once the game is over) and the round records.
+// The article's claims that this game showed, each tied to the moment it happened. The server
+// reads them from the game (game_rules/debrief.py: the export's `claims`, each a claim, a round
+// and its facts); this module tells each in the reader's language, with names, never ids.
 import { t, formatNumber } from "./i18n.js";
-import { seatName, venueName, allianceName, provisionName, wording } from "./describe.js";
+import { allianceName, pledgeText, provisionName, seatName, venueName, wording } from "./describe.js";
 
-const KINDS_OF_SEAT_FOR_BALLOONS = new Set(["think_tank", "ngo"]);
+function names(view, ids) {
+  return (ids || []).map((id) => seatName(view, id)).join(", ") || "–";
+}
 
-export function claimsShown(view, events) {
-  const claims = [];
-  const seatKind = (id) => view.seats.find((s) => s.id === id)?.kind;
-  const add = (claim, round, sentence) => claims.push({ claim, round, sentence });
-  const votes = view.votes || view.state?.votes || [];
-  for (const event of events) {
-    const d = event.detail || {};
-    switch (event.kind) {
-      case "consultation": {
-        const venue = view.venues.find((v) => v.id === d.venue);
-        const blocs = (venue?.blocs || []).map((b) => seatName(view, b));
-        const later = votes.find((v) => v.round >= event.round);
-        const shield = later ? t("claim.consultation.vote", { round: later.round, lost: formatNumber(later.lost_to_politicisation) }) : "";
-        add("consultation", event.round, `${t("claim.consultation.sentence", {
-          venue: venueName(view, d.venue), hosts: (d.hosts || []).map((h) => seatName(view, h)).join(", "),
-          blocs: blocs.join(", ") || "–", ownership: formatNumber(d.ownership || 0),
-        })} ${shield}`.trim());
-        break;
+/** One claim's facts as a sentence. */
+function sentence(view, claim, round, f) {
+  switch (claim) {
+    case "horse_trading":
+      if (f.broken_by) return t("claim.horse_trading.broken", { seat: seatName(view, f.broken_by) });
+      return t("claim.horse_trading.sentence", {
+        sender: seatName(view, f.sender), recipient: seatName(view, f.recipient),
+        pledges: (f.pledges || []).map((p) => pledgeText(view, p)).join("; "),
+      });
+    case "spoiling":
+      if (f.event === "amendment_blocked") {
+        return t("claim.spoiling.blocked", { provision: provisionName(view, f.provision), proposer: seatName(view, f.proposer) });
       }
-      case "panel":
-        add("panel", event.round, t("claim.panel.sentence", { alliance: allianceName(view, d.alliance), span: d.span }));
-        break;
-      case "alliance_joined":
-        if ((d.span || 0) >= 3) add("alliance", event.round, t("claim.alliance.sentence", { alliance: allianceName(view, d.alliance), span: d.span }));
-        break;
-      case "secondment":
-        add("revolving_door", event.round, t("claim.revolving_door.sentence", { seat: seatName(view, d.seat), to: seatName(view, d.to) }));
-        break;
-      case "trial_balloon":
-        if (KINDS_OF_SEAT_FOR_BALLOONS.has(seatKind(d.seat))) {
-          add("trial_balloon", event.round, t("claim.trial_balloon.sentence", { seat: seatName(view, d.seat), provision: provisionName(view, d.provision), wording: wording(view, d.provision, d.level) }));
-        }
-        break;
-      case "watered_down":
-        add("watered_down", event.round, t("claim.watered_down.sentence", { provision: provisionName(view, d.provision), wording: wording(view, d.provision, d.level) }));
-        break;
-      case "spoiler_exposed":
-        add("spoiling", event.round, t("claim.spoiling.sentence", { seat: seatName(view, d.seat), mode: t(`spoil.${d.mode}`) }));
-        break;
-      case "grant":
-        add("funding", event.round, t("claim.funding.sentence", { donor: seatName(view, d.donor), recipient: seatName(view, d.recipient), amount: d.amount, purpose: t(`purpose.${d.purpose}`) }));
-        break;
-      case "study":
-        add("ripeness", event.round, t("claim.ripeness.sentence", { performer: seatName(view, d.performer), ripeness: formatNumber(d.ripeness || 0) }));
-        break;
-      default:
-        break;
+      return t("claim.spoiling.sentence", { seat: seatName(view, f.seat), mode: t(`spoil.${f.mode}`) });
+    case "linked_ecologies":
+      return t("claim.linked_ecologies.sentence", { alliance: allianceName(view, f.alliance), span: f.span });
+    case "revolving_doors":
+      return t("claim.revolving_doors.sentence", { seat: seatName(view, f.seat), to: seatName(view, f.to) });
+    case "trial_balloons":
+      return t(f.free ? "claim.trial_balloons.free" : "claim.trial_balloons.paid", {
+        seat: seatName(view, f.seat), provision: provisionName(view, f.provision), wording: wording(view, f.provision, f.level),
+      });
+    case "panels":
+      return t("claim.panels.sentence", { alliance: allianceName(view, f.alliance), seats: names(view, f.seats), span: f.span });
+    case "consultations": {
+      const held = t("claim.consultations.sentence", {
+        venue: venueName(view, f.venue), hosts: names(view, f.hosts), blocs: names(view, f.blocs), ownership: formatNumber(f.ownership || 0),
+      });
+      if (f.vote_round === undefined) return held;
+      const lost = formatNumber(f.lost_to_politicisation || 0);
+      const after = f.shielded?.length
+        ? t("claim.consultations.shielded", { round: f.vote_round, blocs: names(view, f.shielded), lost })
+        : t("claim.consultations.not_shielded", { round: f.vote_round, lost });
+      return `${held} ${after}`;
     }
+    case "funding":
+      if (f.event === "pooled_fund") return t("claim.funding.pooled", { seat: seatName(view, f.seat), amount: f.amount });
+      return t("claim.funding.sentence", {
+        donor: seatName(view, f.donor), recipient: seatName(view, f.recipient), amount: f.amount, purpose: t(`purpose.${f.purpose}`),
+      });
+    case "ripeness":
+      if (f.vote_unripe) return t("claim.ripeness.unripe", { round, ripeness: formatNumber(f.ripeness || 0) });
+      return t("claim.ripeness.sentence", { performer: seatName(view, f.performer), ripeness: formatNumber(f.ripeness || 0) });
+    case "watering_down":
+      return t("claim.watering_down.sentence", { provision: provisionName(view, f.provision), wording: wording(view, f.provision, f.level) });
+    case "legitimacy": {
+      const owned = Object.entries(f.ownership || {}).sort((a, b) => a[1] - b[1]);
+      const least = owned[0];
+      return t("claim.legitimacy.sentence", {
+        legitimacy: formatNumber(f.legitimacy || 0),
+        bloc: least ? seatName(view, least[0]) : "–",
+        ownership: least ? formatNumber(least[1], 0) : "–",
+      });
+    }
+    case "skin_deep":
+      return t("claim.skin_deep.sentence", { depth: formatNumber(f.depth || 0), funds: formatNumber(f.pooled_fund || 0) });
+    default:
+      return "";
   }
-  for (const vote of votes) {
-    if (!vote.ripe) add("window", vote.round, t("claim.window.sentence", { round: vote.round }));
-    if (vote.lost_to_politicisation > 0.5) add("politicisation", vote.round, t("claim.politicisation.sentence", { lost: formatNumber(vote.lost_to_politicisation) }));
-  }
-  const ending = view.epilogue;
-  if (ending && ending.depth < 40) add("skin_deep", view.round, t("claim.skin_deep.sentence", { depth: formatNumber(ending.depth) }));
-  return claims.sort((a, b) => a.round - b.round);
+}
+
+/** The export's claims as [{claim, round, sentence}], in the order the game showed them. */
+export function claimsShown(view, claims) {
+  return (claims || [])
+    .map((c) => ({ claim: c.claim, round: c.round, sentence: sentence(view, c.claim, c.round, c.facts || {}) }))
+    .filter((c) => c.sentence);
 }

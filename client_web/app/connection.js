@@ -5,9 +5,8 @@ import { loadSession, saveSession } from "./tokens.js";
 import { Store } from "./store.js";
 
 // The one place that names the wire. JSON in text frames: readable in the browser's tools,
-// no library to vendor, and v2's JSON Patch applies to plain objects as they arrive.
+// no library to vendor, and the JSON Patches apply to plain objects as they arrive.
 export const SUBPROTOCOL = "normarena.v2.json";
-export const FALLBACK_SUBPROTOCOL = "normarena.v1.json"; // today's server
 const BACKOFF = [500, 1000, 2000, 4000, 8000, 15000];
 const ASK_EVERY_MS = 400; // ask for the legal list at most this often
 const PING_EVERY_MS = 25_000;
@@ -71,7 +70,7 @@ export class Connection {
     if (this.attempt === 0) this.store.set({ connection: "connecting" });
     let socket;
     try {
-      socket = new WebSocket(this.url(), [SUBPROTOCOL, FALLBACK_SUBPROTOCOL]);
+      socket = new WebSocket(this.url(), SUBPROTOCOL);
     } catch {
       this.scheduleRetry();
       return;
@@ -160,15 +159,19 @@ export class Connection {
     }
     if (message.type === "status") {
       store.receive(message);
+      if (message.state === "ok") {
+        // The store is back: what it refused meanwhile goes again, under the same ids.
+        for (const entry of this.outbox) this.send({ type: "act", id: entry.id, action: entry.action });
+        this.ask(true);
+      }
       return;
     }
     if (message.type === "turn" || message.type === "pong") store.receive(message);
     if (message.type === "ack" || message.type === "error") this.settle(message);
   }
 
-  /** The view could not follow a patch: start again from a whole view. */
+  /** The view could not follow a patch: say hello again, which brings a whole view. */
   resync() {
-    this.store.set({ seq: this.store.state.seq });
     if (this.socket) this.socket.close(4001, "resync");
   }
 
@@ -204,6 +207,12 @@ export class Connection {
         this.outbox.push(entry);
         this.saveOutbox();
         setTimeout(() => this.send({ type: "act", id: entry.id, action: entry.action }), 600);
+        return;
+      }
+      if (message.type === "error" && message.code === "unavailable") {
+        // The game's store is out of reach: kept, and sent again when the server says it is back.
+        this.outbox.push(entry);
+        this.saveOutbox();
         return;
       }
     }

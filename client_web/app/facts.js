@@ -1,28 +1,26 @@
 // Facts the screens derive from the store: who sits where, who talked to whom, whether the
-// clock is paused. v2 servers send some of these in the view (`clock`, `room`) or from the
-// facilitator's game endpoint; on today's server they are worked out from the events.
+// clock is paused. The view carries the clock and the room (who holds each seat); the
+// facilitator's game endpoint adds the codes.
 
-/** Is the game paused? The view's clock says so (v2); otherwise the newest pause/resume event. */
+/** Is the game paused? The view's clock says so. */
 export function isPaused(state) {
-  if (state.view?.clock) return Boolean(state.view.clock.paused);
-  for (let i = state.events.length - 1; i >= 0; i -= 1) {
-    const kind = state.events[i].kind;
-    if (kind === "game_paused") return true;
-    if (kind === "game_resumed" || kind === "game_rolled_back") return false;
-  }
-  return false;
+  return Boolean(state.view?.clock?.paused);
 }
 
-/** Every message the viewer has seen: the view's window merged with the message events. */
+/** Every message the viewer has seen: the view's windows (public `messages`, the seat's
+ * `private_messages`) merged with the message events, each with `by`, the player who wrote
+ * it (from its event: team-mates sharing a seat are told apart). */
 export function messages(state) {
   const byNumber = new Map();
   for (const event of state.events) {
     if (event.kind === "message" && event.detail) {
       const d = event.detail;
-      byNumber.set(d.number, { number: d.number, round: event.round, sender: d.sender, to: d.to, text: d.text });
+      byNumber.set(d.number, { number: d.number, round: event.round, sender: d.sender, to: d.to, text: d.text, by: event.by || "" });
     }
   }
-  for (const m of state.view?.messages || []) byNumber.set(m.number, m);
+  for (const m of [...(state.view?.messages || []), ...(state.view?.private_messages || [])]) {
+    byNumber.set(m.number, { by: "", ...byNumber.get(m.number), ...m });
+  }
   return [...byNumber.values()].sort((a, b) => a.number - b.number);
 }
 
@@ -51,14 +49,14 @@ export function participation(state) {
   return tally;
 }
 
-/** The seats with what is known about them: the view's, the game endpoint's, and the room's. */
+/** The seats with what is known about them: the view's (with its live `room`: who holds each
+ * seat, who is online, which bot plays) and the game endpoint's (codes). */
 export function seatRows(view, game, local) {
   const fromGame = new Map((game?.seats || []).map((s) => [s.id, s]));
   const room = view?.room?.seats || {};
   return (view?.seats || game?.seats || []).map((seat) => {
     const info = fromGame.get(seat.id) || {};
-    const inRoom = room[seat.id] || {};
-    const players = info.players || (inRoom.players || []).map((name) => ({ name, online: null }));
+    const inRoom = room[seat.id] || info;
     return {
       id: seat.id,
       name: seat.name,
@@ -66,9 +64,9 @@ export function seatRows(view, game, local) {
       bloc: seat.bloc,
       done: Boolean(seat.done),
       code: info.code || local?.codes?.[seat.id] || "",
-      bot: info.bot ?? inRoom.bot ?? local?.bots?.[seat.id] ?? "",
-      players,
-      online: info.online ?? inRoom.online ?? null,
+      bot: inRoom.bot ?? info.bot ?? "",
+      players: inRoom.players || [],
+      online: inRoom.online ?? null,
     };
   });
 }

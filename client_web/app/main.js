@@ -13,6 +13,7 @@ import { PrintScreen } from "./screens/print.js";
 import { Header } from "./ui.js";
 import { getServer } from "./api.js";
 import { setPublicOrigin } from "./qr.js";
+import { takeOperatorFromAddress } from "./tokens.js";
 
 const SCREENS = {
   start: StartScreen,
@@ -45,7 +46,14 @@ window.addEventListener("beforeprint", () => {
   for (const details of document.querySelectorAll("details")) details.open = true;
 });
 
+// The operator's link pasted into a tab already open changes only the fragment: take the
+// token and start the page again with it.
+window.addEventListener("hashchange", () => {
+  if (takeOperatorFromAddress()) location.reload();
+});
+
 async function boot() {
+  takeOperatorFromAddress();
   const [server] = await Promise.all([getServer(), setLanguage(pickLanguage(), false)]);
   if (server.ok && server.body?.public_url) setPublicOrigin(server.body.public_url);
   const root = document.getElementById("app");

@@ -63,13 +63,13 @@ export function Network({ seats, edges, names }) {
       container: box.current,
       elements,
       // The seats on a ring, "everyone" in the middle: public talk points inward, private talk across.
-      layout: { name: "concentric", padding: 40, minNodeSpacing: 60, concentric: (node) => (node.id() === PUBLIC_NODE ? 2 : 1), levelWidth: () => 1 },
+      layout: { name: "concentric", padding: 30, minNodeSpacing: 90, concentric: (node) => (node.id() === PUBLIC_NODE ? 2 : 1), levelWidth: () => 1 },
       userZoomingEnabled: false,
       userPanningEnabled: false,
       boxSelectionEnabled: false,
       autoungrabify: true,
       style: [
-        { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 13, "text-wrap": "wrap", "text-max-width": 120, color: "#1d2a36", "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22 } },
+        { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 13, "text-wrap": "wrap", "text-max-width": 130, color: "#1d2a36", "text-valign": "bottom", "text-margin-y": 5, width: 24, height: 24, "text-background-color": "#fbfcfd", "text-background-opacity": 0.9, "text-background-padding": 2, "text-background-shape": "roundrectangle", "z-index": 2 } },
         { selector: "edge", style: { width: "data(width)", "curve-style": "bezier", opacity: 0.8 } },
         { selector: 'edge[type = "alliance"]', style: { "line-color": "#2e8b57", width: 4 } },
         { selector: 'edge[type = "link"]', style: { "line-color": "#d35400", "line-style": "dashed", width: 3 } },

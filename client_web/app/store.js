@@ -1,9 +1,9 @@
 // One store per game connection: the view, the events in sequence order, the legal list and
-// the connection's state. It accepts both wires:
-//   v1 `events` frames carrying the whole `view`, and
-//   v2 `events` frames carrying a JSON Patch `patch` against the view held,
-// plus v2's `view` (a whole view that replaces ours) and `status` (degraded / ok) notices.
-// Screens read the store and call its intents; they never touch the socket.
+// the connection's state, as wire v2 sends them (docs/protocol.md): `welcome` (a whole view),
+// `events` (new events and a JSON Patch against the view held), `view` (a whole view and a
+// number that replace ours: the server lost track of what we hold, or its store went back
+// after a crash) and `status` (degraded / ok). Screens read the store and call its intents;
+// they never touch the socket.
 import { applyPatch, PatchError } from "./patch.js";
 import { useEffect, useState } from "./html.js";
 
@@ -14,6 +14,7 @@ export function emptyState() {
     game: "",
     role: "",
     seat: null,
+    player: "", // this player's display name (the welcome's)
     seq: 0,
     view: null,
     events: [],
@@ -22,7 +23,7 @@ export function emptyState() {
     connection: "connecting", // connecting | live | offline | closed
     wire: "", // the subprotocol the server chose
     retryAt: 0,
-    serverStatus: "ok", // ok | degraded (v2 `status`)
+    serverStatus: "ok", // ok | degraded (`status`)
     serverMessage: "",
     clockOffset: 0, // server time minus this browser's time, in seconds
     fatal: null, // {code, message}: the token no longer opens this game
@@ -56,22 +57,28 @@ export class Store {
           game: message.game,
           role: message.role,
           seat: message.seat ?? null,
+          player: message.player || "",
           view: message.view,
-          seq: Math.max(message.seq, this.state.seq),
-          events: mergeEvents(this.state.events, message.missed || []),
+          // The game's newest number: ours is never above it unless the store went back.
+          seq: message.seq,
+          events: mergeEvents(this.state.events.filter((e) => e.seq <= message.seq), message.missed || []),
           ...offset(message.server_time),
         });
         return true;
       case "events":
         return this.receiveEvents(message);
-      case "view":
-        this.set({ view: message.view, seq: Math.max(this.state.seq, message.seq || 0) });
+      case "view": {
+        // The server's word is final: its number may be lower than ours (its store went back),
+        // so what we held above that number never happened.
+        const seq = message.seq || 0;
+        this.set({ view: message.view, seq, events: this.state.events.filter((e) => e.seq <= seq), legal: null });
         return true;
+      }
       case "status":
         this.set({ serverStatus: message.state === "degraded" ? "degraded" : "ok", serverMessage: message.message || "" });
         return true;
       case "turn":
-        // The turn's view is the one held (wire v2 promises it); the view moves only by events,
+        // The turn's view is the one held (the wire promises it); the view moves only by events,
         // so a patch is never applied to a view it was not made from.
         this.set({ legal: message.legal || [], legalVersion: message.version });
         return true;
@@ -85,15 +92,11 @@ export class Store {
 
   receiveEvents(message) {
     let view = this.state.view;
-    if (Array.isArray(message.patch)) {
-      try {
-        view = applyPatch(view, message.patch);
-      } catch (error) {
-        if (error instanceof PatchError) return false;
-        throw error;
-      }
-    } else if (message.view) {
-      view = message.view;
+    try {
+      view = applyPatch(view, message.patch || []);
+    } catch (error) {
+      if (error instanceof PatchError) return false;
+      throw error;
     }
     const old = this.state.view;
     const moved = !old || !view || old.phase !== view.phase || old.round !== view.round;

@@ -4,6 +4,7 @@
 
 const GAMES = "normarena.games";
 const SEATS = "normarena.seats";
+const OPERATOR = "normarena.operator";
 
 function read(storage, key, empty) {
   try {
@@ -20,6 +21,30 @@ function write(storage, key, value) {
   } catch {
     // Storage full or disabled (a private window): the page still works, it just forgets.
   }
+}
+
+/** The server operator's token (it lets this browser create games on a server off loopback). */
+export function operatorToken() {
+  return read(localStorage, OPERATOR, "");
+}
+
+export function rememberOperator(token) {
+  if (token) write(localStorage, OPERATOR, token);
+  else localStorage.removeItem(OPERATOR);
+}
+
+/** `normarena serve` prints `http://ADDRESS:8000/#operator=TOKEN`: keep the token, and take it
+ * out of the address bar (and so out of the history, bookmarks and screen shares). True if
+ * the address held one. */
+export function takeOperatorFromAddress() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const token = fragment.get("operator");
+  if (!token) return false;
+  rememberOperator(token.trim());
+  fragment.delete("operator");
+  const rest = fragment.toString();
+  history.replaceState(null, "", location.pathname + location.search + (rest ? `#${rest}` : ""));
+  return true;
 }
 
 export function facilitatedGames() {

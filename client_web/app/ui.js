@@ -1,7 +1,7 @@
 // Pieces every screen shares: the header (with the language switch and the connection's
 // state), the countdown, confirmed buttons, the refusal line.
 import { html, useEffect, useState, useRef } from "./html.js";
-import { t, LANGUAGES, language, setLanguage, formatNumber } from "./i18n.js";
+import { t, has, LANGUAGES, language, setLanguage, formatNumber } from "./i18n.js";
 
 export function Header({ title, subtitle, children, connection }) {
   return html`<header class="topbar">
@@ -46,18 +46,20 @@ export function ConnectionBadge({ state }) {
 /** A banner across the page while the connection is down or the server is degraded. */
 export function OfflineBanner({ state }) {
   if (state.fatal) {
-    return html`<div class="banner bad" role="alert">${t(`fatal.${state.fatal.code}`, {})} ${state.fatal.message}</div>`;
+    const known = has(`fatal.${state.fatal.code}`);
+    return html`<div class="banner bad" role="alert" data-fatal=${state.fatal.code}>${known ? t(`fatal.${state.fatal.code}`) : state.fatal.message}</div>`;
   }
   if (state.connection === "offline") {
     return html`<div class="banner warn" role="status" data-offline="1">${t("connection.offline_banner")}</div>`;
   }
   if (state.serverStatus === "degraded") {
-    return html`<div class="banner warn" role="status" data-degraded="1">${t("connection.degraded_banner")} ${state.serverMessage}</div>`;
+    // The catalogue's sentence, in the reader's language (the server's own is in English only).
+    return html`<div class="banner warn" role="status" data-degraded="1" title=${state.serverMessage}>${t("connection.degraded_banner")}</div>`;
   }
   return null;
 }
 
-/** Seconds left in the phase, from the view's clock (v2); nothing on a server without one. */
+/** Seconds left in the phase, from the view's clock (null when the phase has no deadline). */
 export function secondsLeft(view, clockOffset) {
   const clock = view?.clock;
   if (!clock) return null;
@@ -83,9 +85,9 @@ export function Countdown({ view, clockOffset, large }) {
     const timer = setInterval(() => tick((n) => n + 1), 500);
     return () => clearInterval(timer);
   }, []);
-  // A server without clocks in the view (v1) says nothing about time: show nothing rather than guess.
   if (!view?.clock || view.phase === "lobby" || view.phase === "ended") return null;
   const left = secondsLeft(view, clockOffset);
+  if (left == null && !view.clock.paused) return null; // the bots clock: a phase ends when every seat is done
   const paused = view?.clock?.paused || view?.paused;
   const urgent = left != null && left <= 30 && !paused;
   return html`<div class=${`countdown ${large ? "large" : ""} ${urgent ? "urgent" : ""}`} data-countdown=${left == null ? "" : Math.ceil(left)}>

@@ -3,7 +3,9 @@ on a real Redis. Every page a test visits can be photographed into test-output/b
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,18 +49,26 @@ def redis_for_browser() -> Iterator[EmbeddedRedis]:
 @pytest.fixture(scope="session")
 def base_url(redis_for_browser: EmbeddedRedis) -> Iterator[str]:
     """A real `normarena serve` in its own process, run from this checkout."""
+    with serve(redis_for_browser.url, "server") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve(redis_url: str, log: str, *options: str) -> Iterator[str]:
+    """`normarena serve` on a free loopback port with `options`; its output goes to
+    test-output/browser/LOG.log. Yields its address, and stops it at the end."""
     port = free_port()
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    with (OUTPUT / "server.log").open("w") as sink:
+    with (OUTPUT / f"{log}.log").open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "normarena", "serve", "--port", str(port), "--redis-url", redis_for_browser.url],
+            [sys.executable, "-m", "normarena", "serve", "--port", str(port), "--redis-url", redis_url, *options],
             cwd=ROOT,
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_ready(url, process)
+            _wait_until_ready(url, process, log)
             yield url
         finally:
             process.terminate()
@@ -68,11 +78,11 @@ def base_url(redis_for_browser: EmbeddedRedis) -> Iterator[str]:
                 process.kill()
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("normarena serve exited; see test-output/browser/server.log")
+            raise RuntimeError(f"normarena serve exited; see test-output/browser/{log}.log")
         try:
             if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                 return
@@ -111,8 +121,8 @@ class Contexts:
         self.dialogs: list[str] = []
 
     def new(self, viewport: ViewportSize | None = None, locale: str = "en-GB", **options: object) -> BrowserContext:
+        options.setdefault("base_url", self.base_url)
         context = self.browser.new_context(
-            base_url=self.base_url,
             viewport=viewport or LAPTOP,
             locale=locale,
             **options,  # type: ignore[arg-type]
@@ -129,9 +139,9 @@ class Contexts:
         def on_console(message: object) -> None:
             kind = getattr(message, "type", "")
             text = str(getattr(message, "text", ""))
-            # Today's server answers 404 (or 403, for a player's export) for endpoints the
-            # client tries and does without; the browser logs each such answer as an error.
-            probed = "Failed to load resource" in text and any(code in text for code in ("403", "404", "405"))
+            # A refusal the page expects and shows in words (a wrong or locked join code, a
+            # missing operator token) is also logged by the browser as a failed load.
+            probed = "Failed to load resource" in text and re.search(r"status of 4(01|03|04|09|10)", text)
             if kind == "error" and not probed:
                 self.errors.append(f"{page.url}: {text}")
 

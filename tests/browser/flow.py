@@ -123,15 +123,25 @@ def api_join(base_url: str, code: str, name: str) -> dict[str, Any]:
 
 def facilitator_control(base_url: str, game: dict[str, Any], command: str, **args: Any) -> dict[str, Any]:
     """One facilitator's control over the websocket, as a terminal client would send it."""
+    return ask_server(
+        base_url, game["game"], game["facilitator_token"], {"type": "control", "command": command, **args}
+    )
+
+
+def player_act(base_url: str, game: str, token: str, action: dict[str, Any]) -> dict[str, Any]:
+    """One player's action over the websocket, as a bot would send it."""
+    return ask_server(base_url, game, token, {"type": "act", "action": action})
+
+
+def ask_server(base_url: str, game: str, token: str, message: dict[str, Any]) -> dict[str, Any]:
+    """Say hello with `token`, send `message` with an id of its own, and return its answer."""
     url = base_url.replace("http://", "ws://") + "/ws"
-    with connect(url, subprotocols=[Subprotocol("normarena.v1.json")]) as socket:
-        socket.send(
-            json.dumps({"type": "hello", "game": game["game"], "token": game["facilitator_token"], "last_seq": 0})
-        )
+    with connect(url, subprotocols=[Subprotocol("normarena.v2.json")]) as socket:
+        socket.send(json.dumps({"type": "hello", "game": game, "token": token, "last_seq": 0}))
         while json.loads(socket.recv(10))["type"] != "welcome":
             pass
         request = f"c-{uuid.uuid4().hex}"  # ids are remembered per token: a reused id is a retry
-        socket.send(json.dumps({"type": "control", "id": request, "command": command, **args}))
+        socket.send(json.dumps({**message, "id": request}))
         while True:
             answer: dict[str, Any] = json.loads(socket.recv(10))
             if answer.get("id") == request:

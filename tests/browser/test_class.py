@@ -92,7 +92,7 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     codes_page.set_viewport_size(PROJECTOR)
     codes_page.goto(f"/game/{game}/codes")
     expect(codes_page.locator(".code-tile")).to_have_count(6)
-    shoot(codes_page, "02-codes-projector", full_page=False)
+    shoot(codes_page, "02-codes-projector-loopback", full_page=False)
     no_serious_violations(codes_page, "codes")
     codes_page.close()
 
@@ -114,7 +114,7 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     latecomer.locator('input[name="name"]').fill("Late")
     latecomer.locator(".join-form button[type=submit]").click()
     expect(latecomer.locator(".refusal")).to_be_visible()
-    shoot(teacher, "03-lobby")
+    shoot(teacher, "03-lobby-loopback")
 
     control(teacher, "start")
     for player in (ingrid, thabo, camille):
@@ -204,7 +204,10 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     control(teacher, "pause")
     expect(teacher.locator("[data-paused]")).to_be_visible()
     expect(ingrid.locator("[data-paused]")).to_be_visible()
-    control(teacher, "extend")
+    held = int(teacher.locator(".countdown").get_attribute("data-countdown") or 0)
+    control(teacher, "extend")  # by a minute, the console's default
+    expect(teacher.locator(".countdown")).to_have_attribute("data-countdown", str(held + 60))
+    expect(ingrid.locator(".countdown")).to_have_attribute("data-countdown", str(held + 60))
     control(teacher, "resume")
     expect(teacher.locator("[data-paused]")).to_have_count(0)
     send_message(ingrid, "public", "This will be undone")
@@ -249,6 +252,9 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     confirm(teacher, "End the game")
     for player in (ingrid, thabo, camille):
         wait_phase(player, "ended")
+    expect(teacher.locator(".control-bar.ended")).to_contain_text("The game is over.")
+    expect(projector.locator(".over")).to_contain_text("The facilitator ended the game")
+    shoot(projector, "15-projector-ended", full_page=False)
     teacher.goto(f"/game/{game}/debrief")
     expect(teacher.locator(".chart")).to_have_count(4)
     exported = httpx.get(
@@ -263,6 +269,14 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     for chart in teacher.locator(".chart").all():
         expect(chart).to_have_attribute("data-points", str(rounds))
     expect(teacher.locator(".chart canvas").first).to_be_visible()
+    # The numbers under the charts are the export's, round by round.
+    shown = teacher.locator('.chart[data-chart="ripeness"] .chart-data tbody tr').first.locator("td")
+    drawn = [float(text.replace(",", ".")) for text in shown.all_text_contents()]
+    assert drawn == pytest.approx([record["ripeness"] for record in exported["history"]], abs=0.051)
+    authority = teacher.locator('.chart[data-chart="provisions"] .chart-data tbody tr').first.locator("td")
+    assert [int(text) for text in authority.all_text_contents()] == [
+        record["provisions"]["authority"] for record in exported["history"]
+    ]
     shoot(teacher, "13-debrief")
     shoot(teacher, "13-debrief-top", full_page=False)
     network.scroll_into_view_if_needed()

@@ -36,7 +36,7 @@ def test_every_response_carries_the_security_headers(base_url: str) -> None:
     assert httpx.get(base_url + "/no-such-file.js").status_code == 404
 
 
-def test_start_page_runs_a_game_and_remembers_it(contexts: Contexts) -> None:
+def test_start_page_runs_a_game_whose_link_opens_it_anywhere(contexts: Contexts) -> None:
     page = contexts.page(LAPTOP)
     page.goto("/")
     expect(page.locator(".scenario-option")).to_have_count(3)
@@ -47,9 +47,16 @@ def test_start_page_runs_a_game_and_remembers_it(contexts: Contexts) -> None:
     expect(page.locator(".durations input").first).to_have_value("86400")
     page.get_by_role("button", name="Create the game").click()
     link = page.locator("[data-bookmark]").inner_text()
-    assert re.search(r"/game/[0-9a-f]+#token=\S+", link)
+    assert re.search(r"/game/[0-9a-f]+#token=\S+&spectator=\S+", link)
     page.goto("/")
     expect(page.locator(".my-games li")).to_have_count(1)
+    # The bookmarked link opens the game on another computer, its projector view included.
+    elsewhere = contexts.page(LAPTOP)
+    elsewhere.goto(link)
+    expect(elsewhere.locator(".seat-card")).to_have_count(6)
+    assert "#" not in elsewhere.url, "the token left the address bar"
+    elsewhere.goto(link.split("#")[0] + "/projector")
+    expect(elsewhere.locator("main.projector")).to_have_attribute("data-viewer", "spectator")
     assert contexts.errors == []
 
 

@@ -1,6 +1,6 @@
-"""The client's store, run in real Chromium on synthetic server messages: both wires (v1's
-whole views, v2's JSON Patches), the `view` resync and `status` notices, events in sequence
-order without duplicates, and a rollback forgetting what it undid."""
+"""The client's store, run in real Chromium on the server's messages as docs/protocol.md writes
+them: JSON Patches, the `view` that replaces the view and the number held, `status` notices,
+events in sequence order without duplicates, and a rollback forgetting what it undid."""
 
 from __future__ import annotations
 
@@ -33,21 +33,7 @@ store.receive({type: 'welcome', game: 'g', role: 'seat', seat: 'norway', seq: 2,
 """
 
 
-def test_v1_events_carry_the_whole_view(contexts: Contexts) -> None:
-    page = contexts.page(LAPTOP)
-    result = run(
-        page,
-        WELCOME
-        + """
-        const said = {seq: 3, kind: 'message', round: 1, text: '', audience: [], detail: {}};
-        store.receive({type: 'events', seq: 3, events: [said], view: {phase: 'act', round: 1}});
-        return [store.state.view.phase, store.state.seq, store.state.events.map((e) => e.seq)];
-        """,
-    )
-    assert result == ["act", 3, [1, 2, 3]]
-
-
-def test_v2_patches_turn_the_view_held_into_the_new_one(contexts: Contexts) -> None:
+def test_patches_turn_the_view_held_into_the_new_one(contexts: Contexts) -> None:
     page = contexts.page(LAPTOP)
     result = run(
         page,
@@ -91,6 +77,24 @@ def test_a_patch_that_does_not_fit_asks_for_a_resync(contexts: Contexts) -> None
     assert result == [False, "negotiate", "vote", 4]
 
 
+def test_a_whole_view_replaces_the_view_and_the_number_held_even_going_back(contexts: Contexts) -> None:
+    page = contexts.page(LAPTOP)
+    result = run(
+        page,
+        WELCOME
+        + """
+        const e = (seq) => ({seq, kind: 'seat_done', round: 1, text: '', audience: [], detail: {}});
+        store.receive({type: 'events', seq: 4, events: [e(3), e(4)], patch: []});
+        // The store came back from a crash having lost event 4: its word is final.
+        store.receive({type: 'view', seq: 3, view: {phase: 'act', round: 1, messages: []}});
+        const after = [store.state.seq, store.state.view.phase, store.state.events.map((x) => x.seq)];
+        store.receive({type: 'events', seq: 4, events: [{...e(4), kind: 'message'}], patch: []});
+        return [...after, store.state.events.map((x) => x.kind)];
+        """,
+    )
+    assert result == [3, "act", [1, 2, 3], ["game_started", "phase_changed", "seat_done", "message"]]
+
+
 def test_status_notices_say_when_the_server_is_degraded(contexts: Contexts) -> None:
     page = contexts.page(LAPTOP)
     result = run(
@@ -113,7 +117,7 @@ def test_events_stay_in_sequence_order_and_are_never_repeated(contexts: Contexts
         WELCOME
         + """
         const e = (seq, round = 1) => ({seq, kind: 'seat_done', round, text: '', audience: [], detail: {}});
-        store.receive({type: 'events', seq: 5, events: [e(3), e(5)], view: store.state.view});
+        store.receive({type: 'events', seq: 5, events: [e(3), e(5)], patch: []});
         store.receive({type: 'welcome', game: 'g', role: 'seat', seat: 'norway', seq: 6, view: store.state.view,
                        missed: [e(4), e(5), e(6)]});
         return store.state.events.map((x) => x.seq);
@@ -130,9 +134,9 @@ def test_a_rollback_forgets_the_events_it_undid(contexts: Contexts) -> None:
         + """
         const msg = (seq, round, number) => ({seq, kind: 'message', round, text: '', audience: [],
           detail: {number, sender: 'norway', to: 'public', text: 'r' + round}});
-        store.receive({type: 'events', seq: 4, events: [msg(3, 1, 1), msg(4, 2, 2)], view: store.state.view});
+        store.receive({type: 'events', seq: 4, events: [msg(3, 1, 1), msg(4, 2, 2)], patch: []});
         const back = {seq: 5, kind: 'game_rolled_back', round: 2, text: '', audience: [], detail: {}};
-        store.receive({type: 'events', seq: 5, events: [back], view: store.state.view});
+        store.receive({type: 'events', seq: 5, events: [back], patch: []});
         return store.state.events.map((x) => x.seq);
         """,
     )
@@ -164,9 +168,9 @@ def test_a_refusal_is_forgotten_when_the_phase_moves_on(contexts: Contexts) -> N
         WELCOME
         + """
         store.refuse('orders', 'insufficient_resources', 'You do not hold enough funds.');
-        store.receive({type: 'events', seq: 3, events: [], view: {...store.state.view, seats: []}});
+        store.receive({type: 'events', seq: 3, events: [], patch: [{op: 'replace', path: '/seats', value: []}]});
         const kept = Object.keys(store.state.refusals);
-        store.receive({type: 'events', seq: 4, events: [], view: {...store.state.view, phase: 'act'}});
+        store.receive({type: 'events', seq: 4, events: [], patch: [{op: 'replace', path: '/phase', value: 'act'}]});
         return [kept, Object.keys(store.state.refusals)];
         """,
     )

@@ -17,9 +17,9 @@ export function Alliances({ game, state, view, connection }) {
     <ul class="plain alliance-list">
       ${view.alliances.map((a) => {
         const member = a.members.includes(me);
-        const join = joins.find((e) => e.action.alliance === a.id);
+        const join = member ? null : joins.find((e) => e.action.alliance === a.id);
         const leave = findLegal(state.legal, "leave_alliance", (x) => x.alliance === a.id);
-        const invites = legalOf(state.legal, "invite_to_alliance").filter((e) => e.action.alliance === a.id);
+        const invites = legalOf(state.legal, "invite_to_alliance").filter((e) => e.action.alliance === a.id && !a.members.includes(e.action.seat));
         const source = `alliance:${a.id}`;
         return html`<li class=${`alliance ${member ? "member" : ""}`} data-alliance=${a.name}>
           <h3>${a.name} <span class="muted small">${t("alliances.span", { count: a.span })}</span></h3>

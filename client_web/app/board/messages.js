@@ -42,7 +42,7 @@ export function unreadTotal(state, game) {
   return total;
 }
 
-export function Messages({ game, state, view, connection }) {
+export function Messages({ game, state, view, connection, onRead }) {
   const groups = conversations(state);
   const [chosen, setChosen] = useState(sessionStorage.getItem(`normarena.chat.${game}`) || "public");
   const [marks, setMarks] = useState(readMarks(game));
@@ -55,6 +55,7 @@ export function Messages({ game, state, view, connection }) {
       const next = { ...readMarks(game), [chosen]: newest };
       localStorage.setItem(READ_KEY(game), JSON.stringify(next));
       setMarks(next);
+      if (onRead) onRead(); // the section's tab counts what is still unread
     }
     if (end.current) end.current.scrollIntoView({ block: "nearest" });
   }, [chosen, thread.length]);
@@ -78,7 +79,7 @@ export function Messages({ game, state, view, connection }) {
         <ol class="messages" aria-live="polite">
           ${thread.length === 0 ? html`<li class="empty">${t("messages.none")}</li>` : null}
           ${thread.map((m) => html`<li class=${`message ${m.sender === state.seat ? "mine" : ""}`} data-number=${m.number}>
-            <span class="from">${m.sender === state.seat ? t("messages.you") : seatName(view, m.sender)}</span>
+            <span class="from">${author(view, m, state)}</span>
             <span class="when muted">${t("round.short", { round: m.round })}</span>
             <p class="text">${m.text}</p>
           </li>`)}
@@ -90,6 +91,12 @@ export function Messages({ game, state, view, connection }) {
       </div>
     </div>
   </section>`;
+}
+
+/** Who wrote a message: "You", a team-mate by name, or the seat with the player's name. */
+function author(view, m, state) {
+  if (m.sender === state.seat) return m.by && m.by !== state.player ? t("messages.team_mate", { name: m.by }) : t("messages.you");
+  return m.by ? t("messages.seat_player", { seat: seatName(view, m.sender), name: m.by }) : seatName(view, m.sender);
 }
 
 function Composer({ game, to, connection, state }) {

@@ -13,7 +13,7 @@ export function Status({ view, you, state, connection }) {
   const ended = view.phase === "ended";
   const team = view.room?.seats?.[you.seat]?.players || [];
   return html`<section class="status card" aria-label=${t("status.title")}>
-    ${team.length > 1 ? html`<p class="team" data-team=${team.length}>${t("status.team", { names: team.join(", ") })}</p>` : null}
+    ${team.length > 1 ? html`<p class="team" data-team=${team.length}>${t("status.team", { names: team.map((p) => p.name).join(", ") })}</p>` : null}
     <dl class="resources">
       ${["capital", "funds", "expertise"].map((k) => html`<div class="resource" data-resource=${k}>
         <dt>${t(`resource.${k}`)}</dt>

@@ -33,6 +33,7 @@ function Playing({ game, entry }) {
   const state = useStore(connection.store);
   const view = state.view;
   const [section, setSection] = useState(sessionStorage.getItem(`normarena.section.${game}`) || "table");
+  const [, markedRead] = useState(0);
   useEffect(() => sessionStorage.setItem(`normarena.section.${game}`, section), [section]);
   useEffect(() => {
     if (view?.phase === "act") setSection((s) => (s === "talk" || s === "deals" ? "orders" : s));
@@ -71,7 +72,7 @@ function Playing({ game, entry }) {
           <${Draft} view=${view} />
           <${Blocs} view=${view} />
         </div>
-        <div class="board-col col-talk" data-col="talk"><${Messages} ...${props} /></div>
+        <div class="board-col col-talk" data-col="talk"><${Messages} ...${props} onRead=${() => markedRead((n) => n + 1)} /></div>
         <div class="board-col col-deals" data-col="deals"><${Offers} ...${props} /><${Alliances} ...${props} /></div>
         <div class="board-col col-orders" data-col="orders"><${Orders} ...${props} /></div>
         <div class="board-col col-role" data-col="role"><${Role} ...${props} /></div>

@@ -30,7 +30,7 @@ export function Channels({ state }) {
           <div class="thread" aria-live="polite">
             <h2>${label(chosen)}</h2>
             <ol class="messages">
-              ${thread.map((m) => html`<li class="message"><span class="from">${seatName(view, m.sender)}</span>
+              ${thread.map((m) => html`<li class="message"><span class="from">${m.by ? t("messages.seat_player", { seat: seatName(view, m.sender), name: m.by }) : seatName(view, m.sender)}</span>
                 <span class="when muted">${t("round.short", { round: m.round })}</span><p class="text">${m.text}</p></li>`)}
             </ol>
           </div>
@@ -48,7 +48,7 @@ export function Feed({ state, you, limit = 400 }) {
       : html`<ol class="events" reversed>
           ${events.map((e) => html`<li class=${`event event-${e.kind}`} data-kind=${e.kind} data-seq=${e.seq}>
             <span class="when muted">${t("round.short", { round: e.round })}</span>
-            <span class="what">${eventText(view, e, you)}</span></li>`)}
+            <span class="what">${eventText(view, e, you)}</span>${e.by ? html` <span class="by muted">${t("feed.by", { name: e.by })}</span>` : null}</li>`)}
         </ol>`}
   </section>`;
 }

@@ -1,15 +1,15 @@
 // The join codes on the projector: every seat's code and QR code, big enough for the back row.
-// Seat names come from the game itself (the facilitator's connection), codes from the game
-// endpoint (v2) or from what this browser kept when it created the game.
-import { html, useEffect, useMemo, useState } from "../html.js";
+// Seats and codes come from the facilitator's game endpoint, asked again every few seconds so
+// a re-issued code or a lock shows without a reload.
+import { html, useEffect, useState } from "../html.js";
 import { t } from "../i18n.js";
 import { getGame } from "../api.js";
-import { connect } from "../connection.js";
-import { useStore } from "../store.js";
 import { facilitatedGame } from "../tokens.js";
 import { kindName } from "../describe.js";
 import { QrCode, joinLink, joinOrigin } from "../qr.js";
 import { LanguageSwitch, Loading } from "../ui.js";
+
+const REFRESH_MS = 5000;
 
 export function CodesScreen({ game }) {
   const entry = facilitatedGame(game);
@@ -18,22 +18,30 @@ export function CodesScreen({ game }) {
 }
 
 function Codes({ game, entry }) {
-  const connection = useMemo(() => connect({ game, token: entry.token }), [game, entry.token]);
-  const state = useStore(connection.store);
   const [info, setInfo] = useState(undefined);
   useEffect(() => {
-    getGame(game, entry.token).then((answer) => setInfo(answer.ok ? answer.body : null));
+    let timer;
+    let stopped = false;
+    async function load() {
+      const answer = await getGame(game, entry.token);
+      if (stopped) return;
+      setInfo((old) => (answer.ok ? answer.body : old || null));
+      timer = setTimeout(load, REFRESH_MS);
+    }
+    load();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [game]);
-  const view = state.view;
-  if (info === undefined || (!view && !info)) return html`<main class="codes-screen"><${Loading} /></main>`;
-  const fromGame = new Map((info?.seats || []).map((s) => [s.id, s]));
-  const seats = view?.seats || info?.seats || entry.seats || [];
-  const codeOf = (seat) => fromGame.get(seat.id)?.code || entry.codes?.[seat.id] || "";
+  if (info === undefined) return html`<main class="codes-screen"><${Loading} /></main>`;
+  const seats = info?.seats || entry.seats || [];
+  const codeOf = (seat) => seat.code || entry.codes?.[seat.id] || "";
   const locked = info?.codes_locked ?? entry.locked;
   const many = seats.length > 9; // fourteen seats still fit one projected screen
   return html`<main class="codes-screen">
     <header class="codes-head">
-      <h1>${t("codes.title", { title: info?.title || view?.title || entry.title || "" })}</h1>
+      <h1>${t("codes.title", { title: info?.title || entry.title || "" })}</h1>
       <p class="codes-how">${t("codes.how", { host: joinOrigin().replace(/^https?:\/\//, "") })}</p>
       <div class="projector-tools"><${LanguageSwitch} /></div>
     </header>
@@ -45,6 +53,9 @@ function Codes({ game, entry }) {
           <h2>${seat.name}</h2>
           ${seat.kind ? html`<p class="muted">${kindName(seat.kind)}</p>` : null}
           <p class="code huge">${codeOf(seat)}</p>
+          ${seat.players?.length
+            ? html`<p class="joined">${seat.players.map((p) => p.name).join(", ")}</p>`
+            : seat.bot ? html`<p class="joined muted">${t("codes.bot_plays", { strategy: t(`strategy.${seat.bot}`) })}</p>` : null}
         </div>
       </li>`)}
     </ul>

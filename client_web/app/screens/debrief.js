@@ -4,7 +4,7 @@
 import { html, useEffect, useMemo, useState } from "../html.js";
 import { t, formatNumber } from "../i18n.js";
 import { connect } from "../connection.js";
-import { useStore } from "../store.js";
+import { pruneRolledBack, useStore } from "../store.js";
 import { getExport, getMaterials, downloadExport } from "../api.js";
 import { facilitatedGame, seatToken } from "../tokens.js";
 import { eventText, kindName, provisionName, seatName, wording } from "../describe.js";
@@ -44,7 +44,8 @@ function Debrief({ game, token, isFacilitator }) {
   if (exported === undefined && isFacilitator) return html`<${Header} title=${view.title} connection=${state} /><main class="page"><${Loading} /></main>`;
   const full = view.state ? view : null;
   const history = exported?.history || full?.state?.history || [];
-  const events = exported?.events || state.events;
+  // What a rollback undid did not happen, in the debrief as in the game.
+  const events = pruneRolledBack(exported?.events || state.events);
   const messageCounts = exported?.message_counts || full?.state?.message_counts || {};
   return html`<${Header} title=${view.title} subtitle=${t("debrief.title")} connection=${state}>
       <button type="button" class="small" onClick=${() => window.print()}>${t("common.print")}</button>
@@ -55,7 +56,7 @@ function Debrief({ game, token, isFacilitator }) {
       ${!ended ? html`<p class="banner warn">${t("debrief.in_progress")}</p>` : null}
       <${Outcome} view=${view} />
       <${Scores} view=${view} />
-      <${Charts} view=${view} history=${history} />
+      <${Charts} view=${view} history=${history} ripeness=${exported?.ripeness || view.ripeness} />
       <section class="card"><h2>${t("network.heading")}</h2>
         <${Network} seats=${view.seats} names=${(id) => seatName(view, id)} edges=${networkEdges({
           seats: view.seats,
@@ -65,7 +66,7 @@ function Debrief({ game, token, isFacilitator }) {
         })} />
       </section>
       <${Legitimacy} view=${view} />
-      <${Claims} view=${view} events=${events} />
+      <${Claims} view=${view} claims=${exported?.claims} />
       <${Timeline} view=${view} events=${events} />
       <${Secrets} view=${view} events=${events} />
       <${Questions} materials=${materials} />
@@ -108,16 +109,19 @@ function Scores({ view }) {
   </section>`;
 }
 
-function Charts({ view, history }) {
+function Charts({ view, history, ripeness }) {
   if (!history.length) return html`<section class="card"><h2>${t("debrief.charts")}</h2><p class="empty">${t("debrief.no_rounds")}</p></section>`;
   const rounds = history.map((r) => r.round);
   const blocs = view.blocs;
-  const threshold = view.ripeness?.threshold;
+  const threshold = ripeness?.threshold;
+  const bands = [];
+  if (typeof threshold === "number") bands.push({ label: t("debrief.threshold"), value: threshold });
+  if (typeof ripeness?.floor === "number") bands.push({ label: t("debrief.floor"), value: ripeness.floor });
   return html`<section class="card charts"><h2>${t("debrief.charts")}</h2>
     <div class="chart-grid">
       <${RoundChart} id="ripeness" title=${t(typeof threshold === "number" ? "debrief.chart.ripeness" : "debrief.chart.ripeness_only")} rounds=${rounds}
         series=${[{ label: t("ripeness.title"), values: history.map((r) => r.ripeness) }]}
-        band=${typeof threshold === "number" ? { label: t("debrief.threshold"), value: threshold } : null} />
+        bands=${bands} />
       <${RoundChart} id="disposition" title=${t("debrief.chart.disposition")} rounds=${rounds}
         series=${blocs.map((b) => ({ label: b.name, values: history.map((r) => r.blocs?.[b.id]?.disposition ?? null) }))} />
       <${RoundChart} id="ownership" title=${t("debrief.chart.ownership")} rounds=${rounds}
@@ -148,8 +152,8 @@ function Bar({ value }) {
     <span class="meter-value">${formatNumber(value, 0)}</span></span>`;
 }
 
-function Claims({ view, events }) {
-  const claims = claimsShown(view, events);
+function Claims({ view, claims: shown }) {
+  const claims = claimsShown(view, shown);
   return html`<section class="card claims"><h2>${t("debrief.claims")}</h2>
     <p class="muted">${t("debrief.claims_about")}</p>
     ${claims.length === 0 ? html`<p class="empty">${t("debrief.no_claims")}</p>` : null}

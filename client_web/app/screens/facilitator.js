@@ -3,7 +3,7 @@
 // storage, or from the bookmarked link (#token=...).
 import { html, useEffect, useMemo, useState } from "../html.js";
 import { t } from "../i18n.js";
-import { getGame, isMissingEndpoint } from "../api.js";
+import { getGame } from "../api.js";
 import { connect } from "../connection.js";
 import { useStore } from "../store.js";
 import { facilitatedGame, rememberFacilitatedGame, updateFacilitatedGame } from "../tokens.js";
@@ -23,16 +23,19 @@ export function useFacilitatorEntry(game) {
     const token = fragment.get("token");
     if (token) {
       const known = facilitatedGame(game);
-      if (!known || known.token !== token) rememberFacilitatedGame({ ...(known || {}), game, token, created: known?.created || Date.now() });
+      const spectator = fragment.get("spectator") || (known?.token === token ? known.spectator : "");
+      rememberFacilitatedGame({ ...(known || {}), game, token, spectator, created: known?.created || Date.now() });
       history.replaceState(null, "", location.pathname + location.search);
     }
     return facilitatedGame(game);
   }, [game]);
 }
 
-/** The game endpoint's answer (v2), refreshed; null on a server without it. */
-function useGameInfo(game, token, seq) {
+/** The game endpoint's answer (codes, whether joining is locked), refreshed every few
+ * seconds and at once after a control that changes it (`reload`). */
+function useGameInfo(game, token) {
   const [info, setInfo] = useState(undefined);
+  const [asked, setAsked] = useState(0);
   useEffect(() => {
     let stopped = false;
     let timer;
@@ -40,10 +43,6 @@ function useGameInfo(game, token, seq) {
       const answer = await getGame(game, token);
       if (stopped) return;
       if (answer.ok) setInfo(answer.body);
-      else if (isMissingEndpoint(answer)) {
-        setInfo(null);
-        return;
-      }
       timer = setTimeout(load, GAME_REFRESH_MS);
     }
     load();
@@ -51,8 +50,8 @@ function useGameInfo(game, token, seq) {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [game, token, seq]);
-  return info;
+  }, [game, token, asked]);
+  return [info, () => setAsked((n) => n + 1)];
 }
 
 export function FacilitatorScreen({ game, tab }) {
@@ -64,13 +63,17 @@ export function FacilitatorScreen({ game, tab }) {
 function Facilitating({ game, entry, tab }) {
   const connection = useMemo(() => connect({ game, token: entry.token }), [game, entry.token]);
   const state = useStore(connection.store);
-  const info = useGameInfo(game, entry.token, Math.floor(state.seq / 5));
+  const [info, reload] = useGameInfo(game, entry.token);
   const [local, setLocal] = useState(entry);
   const view = state.view;
   const remember = (changes) => {
     updateFacilitatedGame(game, changes);
     setLocal((old) => ({ ...old, ...changes }));
   };
+  useEffect(() => {
+    // What this browser keeps about the game follows the server (the start page lists it).
+    if (info && (info.title !== local.title || info.scenario !== local.scenario)) remember({ title: info.title, scenario: info.scenario });
+  }, [info?.title]);
   const rows = seatRows(view, info, local);
   const locked = info?.codes_locked ?? local.locked ?? false;
   const current = tab || (view && view.phase !== "lobby" ? "console" : "lobby");
@@ -102,8 +105,8 @@ function Facilitating({ game, entry, tab }) {
               <a href=${`/game/${game}/debrief`}>${t("facilitator.open_debrief")}</a>
             </div>
           </div>
-          ${current === "lobby" ? html`<${Lobby} game=${game} state=${state} rows=${rows} locked=${locked} connection=${connection} remember=${remember} local=${local} hasGameInfo=${Boolean(info)} />` : null}
-          ${current === "console" ? html`<${Console} game=${game} state=${state} rows=${rows} connection=${connection} remember=${remember} local=${local} />` : null}
+          ${current === "lobby" ? html`<${Lobby} game=${game} state=${state} rows=${rows} locked=${locked} connection=${connection} reload=${reload} hasGameInfo=${Boolean(info)} />` : null}
+          ${current === "console" ? html`<${Console} game=${game} state=${state} rows=${rows} connection=${connection} reload=${reload} local=${local} token=${entry.token} />` : null}
           ${current === "channels" ? html`<${Channels} state=${state} />` : null}
           ${current === "feed" ? html`<${Feed} state=${state} />` : null}
         `}
@@ -114,9 +117,10 @@ function NoToken({ game }) {
   const [link, setLink] = useState("");
   function submit(event) {
     event.preventDefault();
-    const token = new URLSearchParams(link.split("#")[1] || "").get("token") || link.trim();
+    const fragment = new URLSearchParams(link.split("#")[1] || "");
+    const token = fragment.get("token") || link.trim();
     if (!token) return;
-    rememberFacilitatedGame({ game, token, created: Date.now() });
+    rememberFacilitatedGame({ game, token, spectator: fragment.get("spectator") || "", created: Date.now() });
     navigate(`/game/${game}`, true);
     location.reload();
   }

@@ -1,6 +1,6 @@
 // Join: a code (from the link or typed) and a display name; the seat's token is kept in this browser.
 import { html, useState } from "../html.js";
-import { t } from "../i18n.js";
+import { has, t } from "../i18n.js";
 import { joinGame } from "../api.js";
 import { rememberSeat, seatTokens } from "../tokens.js";
 import { Header } from "../ui.js";
@@ -49,7 +49,7 @@ export function JoinScreen({ code: given }) {
           <span class="hint">${t("join.name_hint")}</span>
         </label>
         ${problem
-          ? html`<p class="refusal" role="alert" data-refusal=${problem.code}>${t(`join.error.${problem.code}`)} ${problem.message && !t(`join.error.${problem.code}`).includes(problem.message) ? html`<span class="muted">(${problem.message})</span>` : null}</p>`
+          ? html`<p class="refusal" role="alert" data-refusal=${problem.code}>${has(`join.error.${problem.code}`) ? t(`join.error.${problem.code}`) : problem.message || t("join.error.offline")}</p>`
           : null}
         <button type="submit" class="primary big" disabled=${busy || !code.trim() || !name.trim()}>${busy ? t("common.working") : t("join.button")}</button>
       </form>

@@ -5,15 +5,20 @@ import { t } from "../i18n.js";
 import { kindName } from "../describe.js";
 import { QrCode, isLoopback, joinLink, joinOrigin } from "../qr.js";
 import { ConfirmButton, Refusal } from "../ui.js";
+import { navigate } from "../router.js";
 
 export const STRATEGIES = ["broker", "entrepreneur", "spoiler", "random"];
 
-export function Lobby({ game, state, rows, locked, connection, remember, local, hasGameInfo }) {
+export function Lobby({ game, state, rows, locked, connection, reload, hasGameInfo }) {
   const view = state.view;
   const [shown, setShown] = useState(null);
   async function lock(next) {
     const answer = await connection.control(next ? "lock" : "unlock", {}, "lobby");
-    if (answer.type === "ack") remember({ locked: next });
+    if (answer.type === "ack") reload();
+  }
+  async function start() {
+    const answer = await connection.control("start", {}, "lobby");
+    if (answer.type === "ack") navigate(`/game/${game}/console`);
   }
   const joinedSeats = rows.filter((r) => r.players.length || r.bot).length;
   return html`<section class="lobby" aria-labelledby="lobby-title">
@@ -26,8 +31,7 @@ export function Lobby({ game, state, rows, locked, connection, remember, local, 
         <button type="button" class=${locked ? "" : "secondary"} aria-pressed=${locked} data-control="lock"
           onClick=${() => lock(!locked)}>${locked ? t("lobby.unlock") : t("lobby.lock")}</button>
         ${view.phase === "lobby"
-          ? html`<button type="button" class="primary big" data-control="start"
-              onClick=${() => connection.control("start", {}, "lobby")}>${t("console.start")}</button>`
+          ? html`<button type="button" class="primary big" data-control="start" onClick=${start}>${t("console.start")}</button>`
           : null}
       </div>
     </div>
@@ -39,7 +43,7 @@ export function Lobby({ game, state, rows, locked, connection, remember, local, 
     </p>
     <div class="seat-grid">
       ${rows.map((row) => html`<${SeatCard} key=${row.id} row=${row} locked=${locked} connection=${connection}
-          remember=${remember} local=${local} state=${state} onShow=${() => setShown(row)} />`)}
+          reload=${reload} state=${state} onShow=${() => setShown(row)} />`)}
     </div>
     ${shown && shown.code
       ? html`<div class="dialog-backdrop" onClick=${() => setShown(null)}>
@@ -63,26 +67,14 @@ export function Lobby({ game, state, rows, locked, connection, remember, local, 
   </section>`;
 }
 
-function SeatCard({ row, locked, connection, remember, local, state, onShow }) {
+function SeatCard({ row, locked, connection, reload, state, onShow }) {
   const [strategy, setStrategy] = useState(row.bot || "broker");
   const source = `seat:${row.id}`;
-  async function seatBot(replace) {
-    const args = { seat: row.id, strategy };
-    if (replace) args.replace = true;
-    const answer = await connection.control("bot", args, source);
-    if (answer.type === "ack") remember({ bots: { ...(local.bots || {}), [row.id]: strategy } });
-  }
-  async function unseatBot() {
-    const answer = await connection.control("unbot", { seat: row.id }, source);
-    if (answer.type === "ack") {
-      const bots = { ...(local.bots || {}) };
-      delete bots[row.id];
-      remember({ bots });
-    }
-  }
+  const seatBot = (replace) => connection.control("bot", { seat: row.id, strategy, ...(replace ? { replace: true } : {}) }, source);
+  const unseatBot = () => connection.control("unbot", { seat: row.id }, source);
   async function reissue() {
     const answer = await connection.control("reissue", { seat: row.id }, source);
-    if (answer.type === "ack" && answer.join_code) remember({ codes: { ...(local.codes || {}), [row.id]: answer.join_code } });
+    if (answer.type === "ack") reload();
   }
   const people = row.players.length > 0;
   return html`<article class="seat-card" data-seat=${row.id}>

@@ -2,11 +2,11 @@
 // brief. Print is CSS (css/print.css): A4 and Letter both fit; each role sheet on its own page.
 import { html, useEffect, useState } from "../html.js";
 import { t } from "../i18n.js";
-import { getMaterials, isMissingEndpoint } from "../api.js";
+import { getGame, getMaterials } from "../api.js";
 import { facilitatedGame } from "../tokens.js";
 import { kindName, reflow } from "../describe.js";
 import { Header, Loading } from "../ui.js";
-import { joinOrigin } from "../qr.js";
+import { QrCode, joinLink, joinOrigin } from "../qr.js";
 
 export const RULES_SECTIONS = ["game", "seats", "resources", "staff", "round", "messages", "offers", "alliances", "orders", "vote", "scores"];
 
@@ -33,20 +33,18 @@ function Rules() {
 function Materials({ game, part }) {
   const entry = facilitatedGame(game);
   const [materials, setMaterials] = useState(undefined);
-  const [missing, setMissing] = useState(false);
+  const [codes, setCodes] = useState(entry?.codes || {});
   useEffect(() => {
     if (!entry) return;
-    getMaterials(game, entry.token).then((answer) => {
-      if (answer.ok) setMaterials(answer.body);
-      else {
-        setMissing(isMissingEndpoint(answer));
-        setMaterials(null);
-      }
+    getMaterials(game, entry.token).then((answer) => setMaterials(answer.ok ? answer.body : null));
+    // The codes as they are now (a code re-issued since the game was made prints its new value).
+    getGame(game, entry.token).then((answer) => {
+      if (answer.ok) setCodes(Object.fromEntries(answer.body.seats.map((s) => [s.id, s.code])));
     });
   }, [game]);
   if (!entry) return html`<p>${t("facilitator.no_token")}</p>`;
   if (materials === undefined) return html`<${Loading} />`;
-  if (!materials) return html`<p class="banner warn">${missing ? t("print.needs_server") : t("print.failed")}</p>`;
+  if (!materials) return html`<p class="banner warn">${t("print.failed")}</p>`;
   if (part === "brief") {
     return html`<article class="handout brief"><h1>${t("print.brief")}</h1><p class="preformatted">${reflow(materials.brief)}</p>
       ${materials.discussion_questions?.length ? html`<h2>${t("debrief.questions")}</h2><ol>${materials.discussion_questions.map((q) => html`<li>${q}</li>`)}</ol>` : null}
@@ -54,10 +52,13 @@ function Materials({ game, part }) {
   }
   return html`<div class="role-sheets">
     ${materials.seats.map((seat) => html`<article class="handout role-sheet-page" data-seat=${seat.id}>
-      <header class="sheet-head"><p class="muted">${entry.title || ""}</p><h1>${seat.name}</h1><p>${kindName(seat.kind)}</p></header>
+      <header class="sheet-head"><p class="muted">${materials.title || entry.title || ""}</p><h1>${seat.name}</h1><p>${kindName(seat.kind)}</p></header>
       <p class="preformatted">${reflow(seat.role_sheet)}</p>
       ${seat.objectives?.goals?.length ? html`<h2>${t("role.goals")}</h2><ul>${seat.objectives.goals.map((g) => html`<li>${g.text}</li>`)}</ul>` : null}
-      ${entry.codes?.[seat.id] ? html`<p class="sheet-code">${t("print.your_code", { code: entry.codes[seat.id], host: joinOrigin().replace(/^https?:\/\//, "") })}</p>` : null}
+      ${codes[seat.id]
+        ? html`<div class="sheet-code"><${QrCode} text=${joinLink(codes[seat.id])} size=${96} label=${t("lobby.qr_for", { seat: seat.name })} />
+            <p>${t("print.your_code", { code: codes[seat.id], host: joinOrigin().replace(/^https?:\/\//, "") })}</p></div>`
+        : null}
     </article>`)}
   </div>`;
 }

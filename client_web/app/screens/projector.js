@@ -24,7 +24,7 @@ function Projecting({ game, token }) {
   const state = useStore(connection.store);
   const view = state.view;
   if (!view) return html`<main class="projector"><${Loading} /></main>`;
-  const said = messages(state).filter((m) => m.to === "public").slice(-6).reverse();
+  const said = messages(state).filter((m) => m.to === "public").slice(-5).reverse();
   const recent = state.events.filter((e) => !e.audience?.length && e.kind !== "message" && e.kind !== "seat_done").slice(-5).reverse();
   return html`<main class="projector" data-viewer=${view.viewer}>
     <${OfflineBanner} state=${state} />
@@ -40,6 +40,10 @@ function Projecting({ game, token }) {
     </header>
     <div class="projector-grid">
       <div class="col">
+        ${view.phase === "ended"
+          ? html`<section class="card over" data-outcome=${view.outcome}><h2>${t("projector.over")}</h2>
+              <p class="verdict">${t(`outcome.${view.outcome}`)}</p><p>${t("projector.debrief_next")}</p></section>`
+          : null}
         <${Draft} view=${view} showHistory=${false} />
         <${VoteResult} view=${view} />
       </div>
@@ -50,14 +54,18 @@ function Projecting({ game, token }) {
               ${view.alliances.map((a) => html`<li><strong>${a.name}</strong>: ${a.members.map((s) => seatName(view, s)).join(", ")}</li>`)}
             </ul></section>`
           : null}
+      </div>
+      <div class="col">
         <section class="card public-messages" aria-labelledby="public-title">
           <h2 id="public-title">${t("projector.public_messages")}</h2>
           ${said.length
-            ? html`<ol class="messages">${said.map((m) => html`<li class="message"><span class="from">${seatName(view, m.sender)}</span><p class="text">${m.text}</p></li>`)}</ol>`
+            ? html`<ol class="messages">${said.map((m) => html`<li class="message"><span class="from">${m.by ? t("messages.seat_player", { seat: seatName(view, m.sender), name: m.by }) : seatName(view, m.sender)}</span><p class="text">${m.text}</p></li>`)}</ol>`
             : html`<p class="empty">${t("projector.no_messages")}</p>`}
         </section>
-        <section class="card"><h2>${t("projector.recent")}</h2>
-          <ul class="plain events">${recent.map((e) => html`<li>${eventText(view, e)}</li>`)}</ul></section>
+        ${recent.length
+          ? html`<section class="card"><h2>${t("projector.recent")}</h2>
+              <ul class="plain events">${recent.map((e) => html`<li>${eventText(view, e)}</li>`)}</ul></section>`
+          : null}
       </div>
     </div>
   </main>`;

@@ -2,11 +2,12 @@
 import { html, useEffect, useState } from "../html.js";
 import { t } from "../i18n.js";
 import { createGame, getScenarios, getServer } from "../api.js";
-import { facilitatedGames, rememberFacilitatedGame, forgetFacilitatedGame } from "../tokens.js";
+import { facilitatedGames, rememberFacilitatedGame, forgetFacilitatedGame, operatorToken, rememberOperator } from "../tokens.js";
 import { Header, Loading, formatDuration } from "../ui.js";
 import { navigate } from "../router.js";
+import { joinOrigin } from "../qr.js";
 
-// Today's server clocks (docs/protocol.md); a v2 server sends each scenario's own.
+// The server's clocks (docs/protocol.md), for a scenario that suggests none of its own.
 export const DEFAULT_CLOCKS = {
   classroom: { negotiate: 240, act: 120, vote: 60 },
   distance: { negotiate: 86400, act: 43200, vote: 21600 },
@@ -61,7 +62,9 @@ function RunForm({ scenarios, operatorRequired }) {
   const [clock, setClock] = useState("classroom");
   const [seed, setSeed] = useState(randomSeed());
   const [durations, setDurations] = useState(null);
-  const [operator, setOperator] = useState("");
+  // Asked for only when the server wants one and this browser has none (or a wrong one).
+  const [operator, setOperator] = useState(operatorToken());
+  const [askOperator, setAskOperator] = useState(operatorRequired && !operatorToken());
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState("");
   const [created, setCreated] = useState(null);
@@ -77,12 +80,18 @@ function RunForm({ scenarios, operatorRequired }) {
     setProblem("");
     const request = { scenario: scenarioId, seed: Number(seed) || 1, clock };
     if (durations) request.deadlines = durations;
-    const answer = await createGame(request, operator || undefined);
+    const answer = await createGame(request, operator.trim() || undefined);
     setBusy(false);
     if (!answer.ok) {
-      setProblem(answer.body?.message || t("start.create_failed"));
+      const refused = answer.body?.error === "operator_required";
+      if (refused) {
+        rememberOperator("");
+        setAskOperator(true);
+      }
+      setProblem(refused ? t(operator ? "start.operator_wrong" : "start.operator_needed") : answer.body?.message || t("start.create_failed"));
       return;
     }
+    if (operator.trim()) rememberOperator(operator.trim());
     const made = answer.body;
     const entry = {
       game: made.game,
@@ -102,7 +111,7 @@ function RunForm({ scenarios, operatorRequired }) {
   }
 
   if (created) {
-    const link = `${location.origin}/game/${created.game}#token=${created.token}`;
+    const link = `${joinOrigin()}/game/${created.game}#token=${created.token}&spectator=${created.spectator}`;
     return html`<div class="created" role="status">
       <h3>${t("start.created", { title: created.title })}</h3>
       <p>${t("start.bookmark")}</p>
@@ -166,9 +175,10 @@ function RunForm({ scenarios, operatorRequired }) {
       </label>
       <p class="muted">${t("start.seed_about")}</p>
     </div>
-    ${operatorRequired
-      ? html`<label class="field"><span>${t("start.operator")}</span>
-          <input type="password" autocomplete="off" value=${operator} onInput=${(e) => setOperator(e.currentTarget.value)} /></label>`
+    ${askOperator || (operatorRequired && !operatorToken())
+      ? html`<label class="field operator"><span>${t("start.operator")}</span>
+          <input type="password" name="operator" autocomplete="off" value=${operator} onInput=${(e) => setOperator(e.currentTarget.value)} />
+          <span class="hint">${t("start.operator_hint")}</span></label>`
       : null}
     ${problem ? html`<p class="refusal" role="alert">${problem}</p>` : null}
     <div class="actions">
