@@ -15,7 +15,7 @@ from game_rules.debrief import claims_shown
 from game_rules.views import objectives
 from server.deadlines import clock_view
 from server.room import Room
-from server.store import GameStore
+from server.store import GameStore, StoredEvent
 
 REPORT_COLUMNS = (
     "seat",
@@ -108,7 +108,8 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
     assert snapshot is not None
     state = snapshot.state
     entries = await store.action_entries(game_id)
-    events = await store.events_since(game_id, 0)
+    every = await store.events_since(game_id, 0)
+    events = standing(every)
     actions = Counter(actor for actor, _, _ in entries)
     orders = Counter(actor for actor, _, action in entries if action.get("type") == "submit_order")
     # Answered offers leave the state at the end of their round; the event log keeps them all.
@@ -162,7 +163,8 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "seats": [{"id": s.id, "name": s.name, "kind": s.kind} for s in scenario.seats],
         "objectives": _objectives(scenario),
         "actions": [{"actor": actor, "player": player, "action": action} for actor, player, action in entries],
-        "events": [{"seq": s.seq, **to_plain(s.event), "by": s.by} for s in events],
+        "events": [{"seq": s.seq, **to_plain(s.event), "by": s.by} for s in every],
+        "undone": sorted({s.seq for s in every} - {s.seq for s in events}),
         "scores": {k: to_plain(v) for k, v in cards.items()},
         "legitimacy": round(legitimacy(scenario, state), 3),
         "epilogue": to_plain(ending) if ending else None,
@@ -178,6 +180,29 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
         "claims": to_plain(claims_shown(scenario, state, [s.event for s in events])),
     }
+
+
+def standing(events: list[StoredEvent]) -> list[StoredEvent]:
+    """The events that still stand: a rollback to round R undoes everything after round R's
+    negotiation opened (up to the rollback, which stands). The log keeps them all."""
+    kept: list[StoredEvent] = []
+    for stored in events:
+        event = stored.event
+        if event.kind == "game_rolled_back":
+            round_number = int(event.detail.get("round", event.round))
+            opened = next(
+                (
+                    index
+                    for index in range(len(kept) - 1, -1, -1)
+                    if kept[index].event.kind == "phase_changed"
+                    and kept[index].event.detail == {"round": round_number, "phase": "negotiate"}
+                ),
+                None,
+            )
+            if opened is not None:
+                del kept[opened + 1 :]
+        kept.append(stored)
+    return kept
 
 
 def participation_csv(exported: dict[str, Any]) -> str:

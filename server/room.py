@@ -209,6 +209,16 @@ class Room:
         if (version, seq) == (old.version, old.seq):
             self.refresh_views()  # nothing new in the game; the meta may have moved
             return
+        if seq < old.seq or version < old.version:
+            # The store went back (a Redis that lost its last writes in a crash): follow it, and
+            # send whole views with its number, so clients forget what it no longer holds.
+            log.warning("game %s: the store went back from event %d to %d", self.game_id, old.seq, seq)
+            fresh = await self.store.load(self.game_id, self.scenario)
+            if fresh is not None:
+                self._views = None
+                self._unsaved = SNAPSHOT_EVERY
+                self.deliver(fresh, [])
+            return
         stored = await self.store.events_since(self.game_id, old.seq, seq)
         if seq > old.seq and (not stored or stored[0].seq != old.seq + 1):
             self._views = None  # events we never sent are gone from the stream: send whole views

@@ -222,11 +222,6 @@ def test_the_facilitators_other_pages_pass_axe(contexts: Contexts, base_url: str
     assert contexts.errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: the export's claims (and participation counts) are read from every event in the "
-    "stream, including the moments a rollback undid (server/export.py export_game)",
-)
 def test_the_debrief_shows_no_claim_from_a_moment_a_rollback_undid(contexts: Contexts, base_url: str) -> None:
     made = api_game(base_url, clock="bots")
     norway = api_join(base_url, made["join_codes"]["norway"], "Ingrid")

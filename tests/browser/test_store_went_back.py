@@ -69,11 +69,6 @@ def snapshot_redis() -> Iterator[SnapshotRedis]:
         server.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: after a store that went back, the room sends patches numbered lower than what "
-    "its connections hold instead of a whole `view` (server/room.py _catch_up)",
-)
 def test_a_page_follows_a_store_that_came_back_older(contexts: Contexts, snapshot_redis: SnapshotRedis) -> None:
     with serve(snapshot_redis.url, "went-back-server") as url:
         made = api_game(url, clock="bots")
