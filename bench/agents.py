@@ -22,6 +22,7 @@ from bench.wsclient import MARK, BenchConnection, ClientError, Ticket
 
 FILLER = "Consult the regional groups before the text is tabled, and bring the agencies in early."
 CONNECT_AT_ONCE = 64  # per process: enough to open thousands in seconds without a SYN storm
+CONNECT_TRIES = 4
 REPLY_TIMEOUT = 1800.0
 
 
@@ -93,7 +94,11 @@ async def run_drive(drive: Drive, connections: dict[str, BenchConnection], start
             target = drive.targets[index] if drive.targets else "public"
             action = {"type": "send_message", "to": target, "text": f"{marker} {FILLER}"}
             began = time.monotonic()
-            answer = await connections[drive.actors[index]].act(action, marker, drive.own_copy)
+            connection = connections.get(drive.actors[index])
+            if connection is None:  # it never opened: the lane has nobody to act through
+                sent.append(Sent(drive.game, marker, drive.actors[index], began, began, 0, "not_connected", 0))
+                return
+            answer = await connection.act(action, marker, drive.own_copy)
             record = Sent(
                 drive.game,
                 marker,
@@ -118,23 +123,34 @@ class ClientProcess:
     def __init__(self) -> None:
         self.connections: dict[str, BenchConnection] = {}
 
-    async def connect(self, tickets: list[Ticket]) -> list[str]:
-        """Open every ticket's connection; the errors of those that failed."""
+    async def connect(self, tickets: list[Ticket]) -> tuple[list[str], int]:
+        """Open every ticket's connection, trying again (as a person's client would) when the
+        server drops one while it opens; the errors of those that never opened, and how many
+        connections needed more than one try."""
         gate = asyncio.Semaphore(CONNECT_AT_ONCE)
         failures: list[str] = []
+        retried = 0
 
         async def one(ticket: Ticket) -> None:
+            nonlocal retried
             async with gate:
-                connection = BenchConnection(ticket)
-                try:
-                    await connection.open()
-                except ClientError as error:
-                    failures.append(str(error))
+                for attempt in range(CONNECT_TRIES):
+                    connection = BenchConnection(ticket)
+                    try:
+                        await connection.open()
+                    except ClientError as error:
+                        if attempt == CONNECT_TRIES - 1:
+                            failures.append(str(error))
+                            return
+                        await connection.close()
+                        await asyncio.sleep(0.2 * 2**attempt)
+                        continue
+                    retried += attempt > 0
+                    self.connections[ticket.key] = connection
                     return
-                self.connections[ticket.key] = connection
 
         await asyncio.gather(*(one(t) for t in tickets))
-        return failures
+        return failures, retried
 
     async def drive(self, drives: list[Drive], start_at: float) -> list[Sent]:
         done = await asyncio.gather(*(run_drive(d, self.connections, start_at) for d in drives))
@@ -234,16 +250,19 @@ class ClientProcesses:
             if command is not None:
                 pipe.send(command)
         answers: list[Any] = []
+        failures: list[str] = []
         for pipe, command in zip(self.pipes, commands, strict=True):
             if command is None:
                 answers.append(None)
                 continue
             if not pipe.poll(REPLY_TIMEOUT):
                 raise RuntimeError(f"a client process did not answer {command[0]!r} in {REPLY_TIMEOUT:.0f} s")
-            status, result = pipe.recv()
+            status, result = pipe.recv()  # every answer is read, so the next command gets its own
             if status == "error":
-                raise RuntimeError(f"a client process failed on {command[0]!r}:\n{result}")
+                failures.append(f"a client process failed on {command[0]!r}:\n{result}")
             answers.append(result)
+        if failures:
+            raise RuntimeError(failures[0])
         return answers
 
     async def each(self, commands: list[tuple[str, tuple[Any, ...]] | None]) -> list[Any]:

@@ -54,6 +54,7 @@ class Delivery:
     dropped: int = 0  # connections the server closed or that broke
     connections: int = 0
     failed_connections: int = 0
+    retried_connections: int = 0  # dropped by the server while opening, opened on a later try
     first_sent: float = 0.0
     last_answer: float = 0.0
     last_delivery: float = 0.0
@@ -143,7 +144,9 @@ class Load:
         for index, game in enumerate(games):
             for n, ticket in enumerate(game.tickets):
                 self.place[ticket.key] = (n if spread else index) % clients.count
-        self.failed = 0
+        self.failed = 0  # connections that never opened
+        self.retried = 0  # connections the server dropped while they opened, opened on a later try
+        self.failures: list[str] = []
 
     async def connect(self, tickets: list[Ticket] | None = None) -> int:
         """Open every connection (or these); how many failed."""
@@ -151,8 +154,11 @@ class Load:
         per: list[list[Ticket]] = [[] for _ in range(self.clients.count)]
         for ticket in chosen:
             per[self.place[ticket.key]].append(ticket)
-        failures = await self.clients.each([("connect", (p,)) if p else None for p in per])
-        self.failed = sum(len(f) for f in failures if f)
+        answers = await self.clients.each([("connect", (p,)) if p else None for p in per])
+        opened = [a for a in answers if a is not None]
+        self.failed = sum(len(failures) for failures, _ in opened)
+        self.retried = sum(retried for _, retried in opened)
+        self.failures = [error for failures, _ in opened for error in failures][:5]
         return self.failed
 
     def split(self, drive: Drive) -> list[Drive | None]:
@@ -193,7 +199,9 @@ class Load:
         sent = [record for part in answered if part for record in part]
         await self.clients.all("drain", DRAIN_QUIET, DRAIN_LIMIT)
         collected: list[Collected] = await self.clients.all("collect")
-        return analyse(self.games, sent, collected, counts, public, self.failed)
+        delivery = analyse(self.games, sent, collected, counts, public, self.failed)
+        delivery.retried_connections = self.retried
+        return delivery
 
     async def disconnect(self) -> None:
         await self.clients.all("disconnect")
