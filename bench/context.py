@@ -63,13 +63,25 @@ class Bench:
     plan: Plan
     processes: Processes
     clients: ClientProcesses
-    redis: Child
     redis_url: str
-    floor: Child
-    floor_base: str
     workers_count: int
     seats: tuple[str, ...] = ()
     _tags: itertools.count[int] = field(default_factory=itertools.count)
+    _floor: tuple[Child, str] | None = None
+
+    def _started_floor(self) -> tuple[Child, str]:
+        if self._floor is None:
+            self._floor = self.processes.floor_server(self.redis_url)
+        return self._floor
+
+    @property
+    def floor(self) -> Child:
+        """The floor server, started the first time a figure needs it."""
+        return self._started_floor()[0]
+
+    @property
+    def floor_base(self) -> str:
+        return self._started_floor()[1]
 
     def tag(self, name: str) -> str:
         """A marker tag no other drive of this session uses."""
@@ -143,7 +155,17 @@ class Measured:
     delivery: Delivery
     server_cpu: float
     client_cpu: float
-    wall: float
+    wall: float  # seconds from before the drive to after the drain
+
+    @property
+    def active(self) -> float:
+        """Seconds from the first action sent to the last answer or delivery."""
+        d = self.delivery
+        return max(d.last_answer, d.last_delivery) - d.first_sent if d.first_sent else self.wall
+
+    def busy(self, cpu: float) -> float:
+        """A share of one core over the active time (the drain's quiet second is nearly idle)."""
+        return cpu / self.active if self.active > 0 else float("nan")
 
 
 async def measured_run(

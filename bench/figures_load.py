@@ -36,8 +36,8 @@ class ServerLoad:
         """Where the time went and what went wrong, for the row's note."""
         m = self.measured
         parts = [
-            f"server busy {m.server_cpu / m.wall:.0%} of a core, {clients} client processes "
-            f"{m.client_cpu / m.wall:.0%} (they share the machine's cores)"
+            f"server busy {m.busy(m.server_cpu):.0%} of a core, {clients} client processes "
+            f"{m.busy(m.client_cpu):.0%} (they share the machine's cores)"
         ]
         if self.errors:
             parts.append("server errors " + ", ".join(f"{c} x{n}" for c, n in sorted(self.errors.items())))
@@ -50,7 +50,14 @@ class ServerLoad:
 
 
 async def on_server(
-    bench: Bench, count: int, name: str, drives: DriveMaker, players: int = 1, spread: bool = False, workers: int = 0
+    bench: Bench,
+    count: int,
+    name: str,
+    drives: DriveMaker,
+    players: int = 1,
+    spread: bool = False,
+    workers: int = 0,
+    public: bool = True,
 ) -> ServerLoad:
     """`count` started games on fresh workers, driven as `drives` says."""
     probe = RedisProbe(bench.redis_url)
@@ -59,7 +66,7 @@ async def on_server(
             games = await bench.server_games(running, count, name, players)
             async with bench.load(games, spread) as load:
                 metrics, watches = running.metrics(), probe.command_calls("watch")
-                measured = await measured_run(bench, load, drives(bench, games), running.cpu_seconds)
+                measured = await measured_run(bench, load, drives(bench, games), running.cpu_seconds, public)
                 after, watched = running.metrics(), probe.command_calls("watch") - watches
             tries, source = commit_tries(metrics, after, watched)
             return ServerLoad(
@@ -70,12 +77,18 @@ async def on_server(
 
 
 async def on_floor(
-    bench: Bench, count: int, name: str, drives: DriveMaker, players: int = 1, spread: bool = False
+    bench: Bench,
+    count: int,
+    name: str,
+    drives: DriveMaker,
+    players: int = 1,
+    spread: bool = False,
+    public: bool = True,
 ) -> Measured:
     """The same games and drives on the floor server."""
     games = bench.floor_games(count, name, players_per_seat=players)
     async with bench.load(games, spread) as load:
-        return await measured_run(bench, load, drives(bench, games), bench.floor.cpu_seconds)
+        return await measured_run(bench, load, drives(bench, games), bench.floor.cpu_seconds, public)
 
 
 def one_in_flight(private: bool) -> DriveMaker:
@@ -106,8 +119,8 @@ async def saturation_figures(bench: Bench) -> list[Row]:
         for private in (False, True) if n == 0 else (False,):
             kind = "private" if private else "public"
             note(f"saturation: {count} games, one {kind} action in flight each, server then floor server")
-            ours = await on_server(bench, count, "sat", one_in_flight(private))
-            floor = await on_floor(bench, count, "fsat", one_in_flight(private))
+            ours = await on_server(bench, count, "sat", one_in_flight(private), public=not private)
+            floor = await on_floor(bench, count, "fsat", one_in_flight(private), public=not private)
             # Public: actions whose event reached every connection of the game; private: acks.
             value = ours.measured.delivery.ack_rate if private else ours.measured.delivery.delivered_rate
             base = floor.delivery.ack_rate if private else floor.delivery.delivered_rate
@@ -188,4 +201,25 @@ async def many_games_figures(bench: Bench) -> list[Row]:
         Row("many.missing", f"{label}: public events missing", mine.missing, ""),
         Row("many.failed", f"{label}: connections refused or failed", mine.failed_connections, ""),
         Row("many.rate", f"{label}: actions/s fully delivered", mine.delivered_rate, "/s"),
+    ]
+
+
+async def delivery_check_figures(bench: Bench) -> list[Row]:
+    """A few games for a few seconds, checked event by event (the smoke test's run): two games
+    with one action in flight each and one with every seat acting at once."""
+    note("delivery check: three games for a few seconds, every event checked at every connection")
+    async with bench.workers() as running:
+        games = await bench.server_games(running, 3, "check")
+        async with bench.load(games, spread=False) as load:
+            seconds = bench.plan.load_seconds
+            drives = [drive_for(g, bench.tag("check"), duration=seconds) for g in games[:2]]
+            mine = await load.run(drives + every_player(bench, games[2:]))
+    label = "delivery check (3 games, one with every seat acting)"
+    return [
+        Row("check.acked", f"{label}: actions acknowledged", mine.acked, "", note=delivery_notes(mine)),
+        Row("check.missing", f"{label}: public events missing", mine.missing, ""),
+        Row("check.duplicates", f"{label}: events received twice", mine.duplicates, ""),
+        Row("check.out_of_order", f"{label}: events out of order", mine.out_of_order, ""),
+        Row("check.dropped", f"{label}: clients dropped", mine.dropped, ""),
+        Row("check.failed", f"{label}: connections that never opened", mine.failed_connections, ""),
     ]

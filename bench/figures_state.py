@@ -14,6 +14,7 @@ import httpx
 from bench.context import Bench, drive_for, idle_cpu_rate, measured_run, note
 from bench.figures_latency import delivery_notes
 from bench.games import SCENARIO, create_games
+from bench.games import floor_games as floor_games_at
 from bench.observe import RedisProbe
 from bench.report import Row
 from bench.session import Load
@@ -89,8 +90,13 @@ async def idle_memory_figures(bench: Bench) -> list[Row]:
     async with bench.workers() as workers:
         games = await bench.server_games(workers, games_needed, "idle")
         ours = await _rss_per_connection(bench, Load(bench.clients, games, spread=False), workers.rss_bytes)
-    floor_games = bench.floor_games(games_needed, "fidle")
-    theirs = await _rss_per_connection(bench, Load(bench.clients, floor_games, spread=False), bench.floor.rss_bytes)
+    # A fresh floor server too: one that served earlier figures reuses freed memory for new sockets.
+    floor, base = await asyncio.to_thread(bench.processes.floor_server, bench.redis_url)
+    try:
+        floor_games = floor_games_at(base, games_needed, bench.tag("fidle"), bench.seats, "/game")
+        theirs = await _rss_per_connection(bench, Load(bench.clients, floor_games, spread=False), floor.rss_bytes)
+    finally:
+        bench.processes.stop(floor)
     return [
         Row(
             "memory.idle",

@@ -29,7 +29,13 @@ if __package__ in (None, ""):  # run as a file (python3 bench/server_load.py): f
 from bench.agents import ClientProcesses
 from bench.context import Bench, Plan, note
 from bench.figures_latency import Floor, crowd_figures, measure_floor, paced_figures
-from bench.figures_load import every_seat_figures, in_flight_figures, many_games_figures, saturation_figures
+from bench.figures_load import (
+    delivery_check_figures,
+    every_seat_figures,
+    in_flight_figures,
+    many_games_figures,
+    saturation_figures,
+)
 from bench.figures_state import history_figures, idle_memory_figures, redis_memory_figures
 from bench.games import SCENARIO
 from bench.observe import RedisProbe
@@ -38,11 +44,12 @@ from bench.processes import ROOT, Processes
 from bench.report import Row, as_json, merge, table
 from bench.wsclient import PROTOCOL
 
-Figure = Callable[[Bench, Floor], Awaitable[list[Row]]]
+Figure = Callable[[Bench, Floor | None], Awaitable[list[Row]]]
 
 FIGURES: dict[str, Figure] = {
-    "paced": paced_figures,
-    "crowd": crowd_figures,
+    "check": lambda bench, floor: delivery_check_figures(bench),
+    "paced": lambda bench, floor: paced_figures(bench, need(floor)),
+    "crowd": lambda bench, floor: crowd_figures(bench, need(floor)),
     "saturation": lambda bench, floor: saturation_figures(bench),
     "inflight": lambda bench, floor: in_flight_figures(bench),
     "every-seat": lambda bench, floor: every_seat_figures(bench),
@@ -52,6 +59,14 @@ FIGURES: dict[str, Figure] = {
     "many-games": lambda bench, floor: many_games_figures(bench),
 }
 NAMES = [*FIGURES, "peer"]
+NEEDS_FLOOR = {"paced", "crowd"}  # the others compare with the floor server under the same drive
+
+
+def need(floor: Floor | None) -> Floor:
+    assert floor is not None, "the floor is measured before any figure that needs it"
+    return floor
+
+
 DEFAULT_PEER_PYTHON = "/work/peer-venv/bin/python"
 
 
@@ -80,8 +95,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 async def one_run(bench: Bench, figures: list[str], peer_python: str, number: int) -> list[Row]:
     """The floor, then every chosen figure, then the peer: one run's rows."""
-    note(f"run {number}: floor")
-    floor, rows = await measure_floor(bench)
+    floor: Floor | None = None
+    rows: list[Row] = []
+    if NEEDS_FLOOR & set(figures):
+        note(f"run {number}: floor")
+        floor, rows = await measure_floor(bench)
     for name in figures:
         if name == "peer":
             continue
@@ -106,20 +124,10 @@ async def run_all(
     probe = RedisProbe(redis_url)
     version = probe.version()
     probe.close()
-    floor_child, floor_base = processes.floor_server(redis_url)
     from scenarios import load_scenario  # the seats of the scenario every game plays
 
-    bench = Bench(
-        plan,
-        processes,
-        clients,
-        processes.children[0],
-        redis_url,
-        floor_child,
-        floor_base,
-        args.workers,
-        tuple(load_scenario(SCENARIO).seat_ids),
-    )
+    seats = tuple(load_scenario(SCENARIO).seat_ids)
+    bench = Bench(plan, processes, clients, redis_url, args.workers, seats)
     return [await one_run(bench, args.figures, args.peer_python, n + 1) for n in range(args.runs)], version
 
 
