@@ -40,6 +40,9 @@ def delivery_notes(delivery: Delivery) -> str:
     for name in ("missing", "duplicates", "out_of_order", "dropped", "failed_connections"):
         if getattr(delivery, name):
             problems.append(f"{getattr(delivery, name)} {name.replace('_', ' ')}")
+    if delivery.close_codes:
+        codes = ", ".join(f"{code} x{n}" for code, n in sorted(delivery.close_codes.items()))
+        problems.append(f"close codes of the dropped: {codes} (1013: send queue full; 1006: no close frame)")
     if delivery.retried_connections:
         problems.append(
             f"{delivery.retried_connections} connections dropped by the server while opening (opened on a later try)"

@@ -201,6 +201,7 @@ async def many_games_figures(bench: Bench) -> list[Row]:
         Row("many.missing", f"{label}: public events missing", mine.missing, ""),
         Row("many.failed", f"{label}: connections refused or failed", mine.failed_connections, ""),
         Row("many.rate", f"{label}: actions/s fully delivered", mine.delivered_rate, "/s"),
+        Row("many.acked", f"{label}: actions/s acknowledged", mine.ack_rate, "/s"),
     ]
 
 

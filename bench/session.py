@@ -52,6 +52,7 @@ class Delivery:
     duplicates: int = 0
     out_of_order: int = 0  # events whose number did not grow, at any connection
     dropped: int = 0  # connections the server closed or that broke
+    close_codes: dict[int, int] = field(default_factory=dict)  # close code -> dropped connections
     connections: int = 0
     failed_connections: int = 0
     retried_connections: int = 0  # dropped by the server while opening, opened on a later try
@@ -100,6 +101,8 @@ def analyse(
             for marker, _, at in receipts:
                 mine.setdefault(marker, []).append(at)
         out.dropped += len(part.dropped)
+        for code in part.dropped.values():
+            out.close_codes[code] = out.close_codes.get(code, 0) + 1
         out.out_of_order += part.out_of_order
         out.frames += part.frames
         out.statuses += part.statuses
