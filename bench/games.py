@@ -5,6 +5,7 @@ spread over the workers connection by connection."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from bench.wsclient import BenchConnection, Ticket
 
 SCENARIO = "integrated-missions"
 HTTP_AT_ONCE = 32
+SETUP_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,22 @@ async def scenario_seats(base: str, scenario: str = SCENARIO) -> tuple[str, ...]
 
 
 async def _post(http: httpx.AsyncClient, gate: asyncio.Semaphore, url: str, body: dict[str, Any]) -> dict[str, Any]:
-    async with gate:
-        response = await http.post(url, json=body)
+    """POST and return the JSON answer. Setting up is not what is measured: a request the server
+    dropped or failed (5xx) is sent again, and said so on stderr."""
+    for attempt in range(SETUP_TRIES):
+        try:
+            async with gate:
+                response = await http.post(url, json=body)
+        except httpx.TransportError as error:
+            problem = f"{type(error).__name__}"
+        else:
+            if response.status_code < 500:
+                break
+            problem = f"status {response.status_code}"
+        if attempt == SETUP_TRIES - 1:
+            raise RuntimeError(f"POST {url} failed {SETUP_TRIES} times, the last with {problem}")
+        print(f"setup: POST {url} failed ({problem}); sending it again", file=sys.stderr)
+        await asyncio.sleep(0.5 * 2**attempt)
     answer: dict[str, Any] = response.json()
     if response.status_code >= 400:
         raise RuntimeError(f"POST {url} answered {response.status_code}: {answer}")

@@ -194,6 +194,8 @@ class BenchConnection:
                 return Answer(int(answer.get("seq", 0) or 0), code, answered_at, retries)
         except (ConnectionError, ConnectionClosed, TimeoutError) as error:
             return Answer(0, "dropped" if not isinstance(error, TimeoutError) else "timeout", time.monotonic(), retries)
+        finally:
+            self._watching.pop(action_id, None)  # a refused action's event never comes
 
     async def close(self) -> None:
         self.closing = True
