@@ -136,6 +136,15 @@ async def saturation_figures(bench: Bench) -> list[Row]:
                     ours.notes(bench.clients.count),
                 )
             )
+            if not private:
+                mine = ours.measured.delivery
+                label = f"saturation, {count} games"
+                rows.append(
+                    Row(f"saturation.{count}.dropped", f"{label}: clients dropped", mine.dropped, "", worst=True)
+                )
+                rows.append(
+                    Row(f"saturation.{count}.missing", f"{label}: events missing", mine.missing, "", worst=True)
+                )
     return rows
 
 
@@ -197,9 +206,9 @@ async def many_games_figures(bench: Bench) -> list[Row]:
     label = f"{count} games acting at once, one worker"
     notes = ours.notes(bench.clients.count)
     return [
-        Row("many.dropped", f"{label}: clients dropped", mine.dropped, "", note=notes),
-        Row("many.missing", f"{label}: public events missing", mine.missing, ""),
-        Row("many.failed", f"{label}: connections refused or failed", mine.failed_connections, ""),
+        Row("many.dropped", f"{label}: clients dropped", mine.dropped, "", note=notes, worst=True),
+        Row("many.missing", f"{label}: public events missing", mine.missing, "", worst=True),
+        Row("many.failed", f"{label}: connections refused or failed", mine.failed_connections, "", worst=True),
         Row("many.rate", f"{label}: actions/s fully delivered", mine.delivered_rate, "/s"),
         Row("many.acked", f"{label}: actions/s acknowledged", mine.ack_rate, "/s"),
     ]
@@ -218,9 +227,9 @@ async def delivery_check_figures(bench: Bench) -> list[Row]:
     label = "delivery check (3 games, one with every seat acting)"
     return [
         Row("check.acked", f"{label}: actions acknowledged", mine.acked, "", note=delivery_notes(mine)),
-        Row("check.missing", f"{label}: public events missing", mine.missing, ""),
-        Row("check.duplicates", f"{label}: events received twice", mine.duplicates, ""),
-        Row("check.out_of_order", f"{label}: events out of order", mine.out_of_order, ""),
-        Row("check.dropped", f"{label}: clients dropped", mine.dropped, ""),
-        Row("check.failed", f"{label}: connections that never opened", mine.failed_connections, ""),
+        Row("check.missing", f"{label}: public events missing", mine.missing, "", worst=True),
+        Row("check.duplicates", f"{label}: events received twice", mine.duplicates, "", worst=True),
+        Row("check.out_of_order", f"{label}: events out of order", mine.out_of_order, "", worst=True),
+        Row("check.dropped", f"{label}: clients dropped", mine.dropped, "", worst=True),
+        Row("check.failed", f"{label}: connections that never opened", mine.failed_connections, "", worst=True),
     ]

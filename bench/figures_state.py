@@ -90,21 +90,26 @@ async def idle_memory_figures(bench: Bench) -> list[Row]:
     async with bench.workers() as workers:
         games = await bench.server_games(workers, games_needed, "idle")
         ours = await _rss_per_connection(bench, Load(bench.clients, games, spread=False), workers.rss_bytes)
-    # A fresh floor server too: one that served earlier figures reuses freed memory for new sockets.
-    floor, base = await asyncio.to_thread(bench.processes.floor_server, bench.redis_url)
-    try:
-        floor_games = floor_games_at(base, games_needed, bench.tag("fidle"), bench.seats, "/game")
-        theirs = await _rss_per_connection(bench, Load(bench.clients, floor_games, spread=False), floor.rss_bytes)
-    finally:
-        bench.processes.stop(floor)
+    # Fresh floor servers too (one that served earlier figures reuses freed memory for new
+    # sockets): as the game server runs, and without permessage-deflate, to show what it costs.
+    floor = {}
+    for deflate in (True, False):
+        child, base = await asyncio.to_thread(bench.processes.floor_server, bench.redis_url, deflate)
+        try:
+            games = floor_games_at(base, games_needed, bench.tag("fidle"), bench.seats, "/game")
+            floor[deflate] = await _rss_per_connection(bench, Load(bench.clients, games, spread=False), child.rss_bytes)
+        finally:
+            bench.processes.stop(child)
+    label = "server memory (RSS) per idle connection"
     return [
+        Row("memory.idle", label, ours / KB, "KB", "floor server, same connections", floor[True] / KB),
         Row(
-            "memory.idle",
-            "server memory (RSS) per idle connection",
+            "memory.idle.nodeflate",
+            label,
             ours / KB,
             "KB",
-            "floor server, same connections",
-            theirs / KB,
+            "floor server refusing permessage-deflate",
+            floor[False] / KB,
         ),
     ]
 

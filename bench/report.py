@@ -20,6 +20,7 @@ class Row:
     against: str = ""
     baseline: float | None = None
     note: str = ""
+    worst: bool = False  # a count of failures: summarised by the worst run, not the median
 
     @property
     def ratio(self) -> float | None:
@@ -39,6 +40,7 @@ class Merged:
     value: float
     baseline: float | None
     ratio: float | None
+    summary: str = "median"  # of the runs: "median", or "worst" for counts of failures
     values: list[float] = field(default_factory=list)
     ratios: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -64,17 +66,21 @@ def merge(runs: list[list[Row]]) -> list[Merged]:
         rows = by_key[key]
         baselines = [r.baseline for r in rows if r.baseline is not None]
         ratios = [r.ratio for r in rows if r.ratio is not None]
-        notes = list(dict.fromkeys(r.note for r in rows if r.note))
+        tagged = [f"run {n}: {r.note}" if len(rows) > 1 else r.note for n, r in enumerate(rows, 1) if r.note]
+        notes = list(dict.fromkeys(tagged))
+        values = [r.value for r in rows]
+        worst = rows[0].worst
         merged.append(
             Merged(
                 key=key,
                 label=rows[0].label,
                 unit=rows[0].unit,
                 against=rows[0].against,
-                value=_median([r.value for r in rows]),
+                value=max(values) if worst else _median(values),
+                summary="worst" if worst else "median",
                 baseline=_median(baselines) if baselines else None,
                 ratio=_median(ratios) if ratios else None,
-                values=[r.value for r in rows],
+                values=values,
                 ratios=ratios,
                 notes=notes,
             )
@@ -98,14 +104,23 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def spread(row: Merged) -> str:
+    """Every run's value when there were several: how noisy the figure is."""
+    if len(row.values) < 2:
+        return ""
+    shown = [number(v) for v in row.values]
+    return ("worst of " if row.summary == "worst" else "") + " / ".join(shown)
+
+
 def table(merged: list[Merged]) -> str:
-    """The rows as an aligned text table: figure, measured, baseline (what and how much), ratio."""
-    header = ("figure", "measured", "against (same run)", "baseline", "ratio")
+    """The rows as an aligned text table: figure, measured (the median of the runs, or the worst
+    for counts of failures), each run's value, the baseline (what and how much), the ratio."""
+    header = ("figure", "measured", "runs", "against (same run)", "baseline", "ratio")
     lines = [header]
     for row in merged:
         ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
         baseline = number(row.baseline, row.unit) if row.baseline is not None else ""
-        lines.append((row.label, number(row.value, row.unit), row.against, baseline, ratio))
+        lines.append((row.label, number(row.value, row.unit), spread(row), row.against, baseline, ratio))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
     for n, line in enumerate(lines):
