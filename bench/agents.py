@@ -6,6 +6,7 @@ a hundred games, so the load comes from several, and the output says how many.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import itertools
 import math
@@ -228,6 +229,7 @@ class ClientProcesses:
         context = multiprocessing.get_context("spawn")
         self.pipes: list[Connection] = []
         self.processes: list[Any] = []
+        self._waiter = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clients")
         for _ in range(count):
             mine, theirs = context.Pipe()
             process = context.Process(target=client_main, args=(theirs,), daemon=True)
@@ -266,26 +268,33 @@ class ClientProcesses:
         return answers
 
     async def each(self, commands: list[tuple[str, tuple[Any, ...]] | None]) -> list[Any]:
-        """`call`, without blocking the coordinator's event loop."""
-        return await asyncio.to_thread(self.call, commands)
+        """`call`, without blocking the coordinator's event loop. On a thread of our own, not the
+        loop's default executor, which an interrupted asyncio.run would wait for."""
+        return await asyncio.get_running_loop().run_in_executor(self._waiter, self.call, commands)
 
     async def all(self, name: str, *arguments: Any) -> list[Any]:
         """The same command to every process."""
         return await self.each([(name, arguments)] * self.count)
 
-    def close(self) -> None:
-        """Close every connection, then end the processes (killing any that hang)."""
-        for pipe in self.pipes:
-            try:
-                pipe.send(("close", ()))
-            except OSError:
-                continue
-        for pipe, process in zip(self.pipes, self.processes, strict=True):
-            if pipe.poll(15):
-                with contextlib.suppress(EOFError):
-                    pipe.recv()
-            process.join(5)
+    def close(self, graceful: bool = True) -> None:
+        """Close every connection, then end the processes (killing any that hang); not graceful
+        (after an error or Ctrl-C, when a command may still be running): end them at once."""
+        if graceful:
+            for pipe in self.pipes:
+                with contextlib.suppress(OSError):
+                    pipe.send(("close", ()))
+            for pipe in self.pipes:
+                with contextlib.suppress(OSError, EOFError):
+                    if pipe.poll(15):
+                        pipe.recv()
+        for process in self.processes:
+            process.join(5 if graceful else 0)
+            if process.is_alive():
+                process.terminate()
+                process.join(5)
             if process.is_alive():
                 process.kill()
                 process.join()
+        for pipe in self.pipes:
             pipe.close()
+        self._waiter.shutdown(wait=False)

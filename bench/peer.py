@@ -3,9 +3,10 @@ rows that compare our figures of the same run with it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
-import subprocess
+from asyncio.subprocess import PIPE
 from pathlib import Path
 from typing import Any
 
@@ -18,31 +19,27 @@ PEER = "diplomacy 1.1.2"
 PEER_TIMEOUT = 1800.0
 
 
-def run_peer(python: str, plan: Plan) -> dict[str, Any]:
-    """The peer's figures, or {"error": why} if it cannot run here."""
+async def run_peer(python: str, plan: Plan) -> dict[str, Any]:
+    """The peer's figures, or {"error": why} if it cannot run here. Stopped with SIGTERM (its
+    script then stops its own server) if this benchmark is interrupted."""
     if not Path(python).exists():
         return {"error": f"no peer virtualenv: {python} does not exist (see bench/README.md)"}
-    shape = [
-        "--games",
-        str(plan.saturation_games[0]),
-        "--seconds",
-        str(plan.load_seconds),
-        "--paced-seconds",
-        str(plan.paced_seconds),
-    ]
+    shape = ["--games", str(plan.saturation_games[0]), "--seconds", str(plan.load_seconds)]
+    shape += ["--paced-seconds", str(plan.paced_seconds)]
+    process = await asyncio.create_subprocess_exec(
+        python, str(PEER_SCRIPT), "--json", *shape, cwd=ROOT, stdout=PIPE, stderr=PIPE
+    )
     try:
-        done = subprocess.run(
-            [python, str(PEER_SCRIPT), "--json", *shape],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=PEER_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
+        out, err = await asyncio.wait_for(process.communicate(), PEER_TIMEOUT)
+    except TimeoutError:
         return {"error": f"the peer did not finish in {PEER_TIMEOUT:.0f} s"}
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        return {"error": f"the peer failed (exit {done.returncode}): {done.stderr[-600:]}"}
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await process.wait()
+    lines = [line for line in out.decode().splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines:
+        return {"error": f"the peer failed (exit {process.returncode}): {err.decode()[-600:]}"}
     result: dict[str, Any] = json.loads(lines[-1])
     return result
 

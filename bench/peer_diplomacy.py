@@ -310,6 +310,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=2, help="client processes (default 2)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    # Stopped by server_load.py (SIGTERM): unwind, so the finally blocks stop the peer's server.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     games = args.games or (4 if args.quick else 24)
     seconds = args.seconds or (3.0 if args.quick else 10.0)

@@ -5,6 +5,7 @@ ends, however it ends (normally, on an error, or on Ctrl-C)."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import os
 import shutil
@@ -22,6 +23,7 @@ import httpx
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent  # the worktree: its packages shadow installed ones
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def free_port() -> int:
@@ -72,6 +74,7 @@ class Child:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)},
+                preexec_fn=_end_with_parent,
             )
 
     @property
@@ -101,6 +104,13 @@ class Child:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _end_with_parent() -> None:
+    """In the child before it runs: have Linux send it SIGTERM if the benchmark dies without
+    stopping it (killed with SIGKILL, say), so no Redis or server is left running."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _wait_until(ready: Callable[[], object], child: Child, what: str, timeout: float = 30.0) -> None:

@@ -110,7 +110,7 @@ async def one_run(bench: Bench, figures: list[str], peer_python: str, number: in
             rows.append(Row(f"{name}.failed", f"{name}: failed", math.nan, "", note=repr(error)[:400]))
     if "peer" in figures:
         note(f"run {number}: the peer, diplomacy 1.1.2")
-        peer = await asyncio.to_thread(run_peer, peer_python, bench.plan)
+        peer = await run_peer(peer_python, bench.plan)
         rows += peer_rows(peer, rows)
     return rows
 
@@ -165,10 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with Processes() as processes:
         clients = ClientProcesses(args.clients)
+        finished = False
         try:
             runs, redis_version = asyncio.run(run_all(args, processes, clients))
+            finished = True
         finally:
-            clients.close()
+            clients.close(graceful=finished)  # interrupted: end them at once
     merged = merge(runs)
     info = setup(args, redis_version)
     if args.json:
