@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from bench.agents import ClientProcesses, Drive
+from bench.clients import ClientProcesses, Drive
 from bench.games import BenchGame, create_games, floor_games, start_games
 from bench.observe import RedisProbe, Workers
 from bench.processes import Child, Processes
@@ -156,6 +156,7 @@ class Measured:
     server_cpu: float
     client_cpu: float
     wall: float  # seconds from before the drive to after the drain
+    server_waited: float = 0.0  # seconds the server was ready to run but had no core
 
     @property
     def active(self) -> float:
@@ -175,15 +176,18 @@ async def measured_run(
     server_cpu: Callable[[], float],
     public: bool = True,
     crowd: bool = False,
+    server_waited: Callable[[], float] = lambda: 0.0,
 ) -> Measured:
     """Run drives on a load and read the server's and the clients' CPU time around them."""
     server_before, clients_before, began = server_cpu(), bench.clients.cpu_seconds(), time.monotonic()
+    waited_before = server_waited()
     delivery = await load.run(drives, everyone if crowd else other_seats, public)
     return Measured(
         delivery,
         server_cpu() - server_before,
         bench.clients.cpu_seconds() - clients_before,
         time.monotonic() - began,
+        server_waited() - waited_before,
     )
 
 

@@ -117,7 +117,9 @@ async def paced_figures(bench: Bench, floor: Floor) -> list[Row]:
                     duration=plan.paced_seconds,
                     own_copy=True,
                 )
-                ours = await measured_run(bench, load, [drive], workers.cpu_seconds, public=not private)
+                ours = await measured_run(
+                    bench, load, [drive], workers.cpu_seconds, not private, False, workers.run_queue_seconds
+                )
         games = bench.floor_games(1, "fpaced")
         async with bench.load(games, spread=True) as load:
             floor_idle = await idle_cpu_rate(bench.floor.cpu_seconds)
@@ -128,7 +130,10 @@ async def paced_figures(bench: Bench, floor: Floor) -> list[Row]:
         cpu = (ours.server_cpu - idle * ours.wall) / max(1, ours.delivery.acked) * MS
         floor_cpu = (theirs.server_cpu - floor_idle * theirs.wall) / max(1, theirs.delivery.acked) * MS
         label = f"server CPU per action at {plan.rate:g}/s, {kind}"
-        idle_note = f"idle CPU taken off: {idle * MS:.1f} ms/s (floor server {floor_idle * MS:.1f} ms/s)"
+        idle_note = (
+            f"idle CPU taken off: {idle * MS:.1f} ms/s (floor server {floor_idle * MS:.1f} ms/s); the server "
+            f"waited for a core {ours.busy(ours.server_waited):.0%} of the time"
+        )
         rows.append(Row(f"cpu.{kind}", label, cpu, "ms", "floor server, same drive", floor_cpu, idle_note))
         problems = delivery_notes(ours.delivery)
         if problems:

@@ -4,10 +4,11 @@ server and then, identically, on the floor server."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.agents import Drive
+from bench.clients import Drive
 from bench.context import Bench, Measured, drive_for, measured_run, note
 from bench.figures_latency import delivery_notes
 from bench.games import BenchGame
@@ -35,9 +36,10 @@ class ServerLoad:
     def notes(self, clients: int) -> str:
         """Where the time went and what went wrong, for the row's note."""
         m = self.measured
+        cores = os.cpu_count()
         parts = [
-            f"server busy {m.busy(m.server_cpu):.0%} of a core, {clients} client processes "
-            f"{m.busy(m.client_cpu):.0%} (they share the machine's cores)"
+            f"server busy {m.busy(m.server_cpu):.0%} of a core and waiting for one {m.busy(m.server_waited):.0%} "
+            f"of the time, {clients} client processes busy {m.busy(m.client_cpu):.0%} (all share the {cores} cores)"
         ]
         if self.errors:
             parts.append("server errors " + ", ".join(f"{c} x{n}" for c, n in sorted(self.errors.items())))
@@ -66,7 +68,9 @@ async def on_server(
             games = await bench.server_games(running, count, name, players)
             async with bench.load(games, spread) as load:
                 metrics, watches = running.metrics(), probe.command_calls("watch")
-                measured = await measured_run(bench, load, drives(bench, games), running.cpu_seconds, public)
+                measured = await measured_run(
+                    bench, load, drives(bench, games), running.cpu_seconds, public, False, running.run_queue_seconds
+                )
                 after, watched = running.metrics(), probe.command_calls("watch") - watches
             tries, source = commit_tries(metrics, after, watched)
             return ServerLoad(

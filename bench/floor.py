@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-from bench.agents import FILLER
+from bench.clients import FILLER
 from bench.floor_server import COMMIT_SCRIPT, event_record, floor_keys, state_blob
 from bench.session import percentile
 from bench.wsclient import PROTOCOL

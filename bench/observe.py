@@ -25,6 +25,9 @@ class Workers:
     def cpu_seconds(self) -> float:
         return sum(c.cpu_seconds() for c in self.children)
 
+    def run_queue_seconds(self) -> float:
+        return sum(c.run_queue_seconds() for c in self.children)
+
     def rss_bytes(self) -> int:
         return sum(c.rss_bytes() for c in self.children)
 

@@ -34,14 +34,25 @@ def free_port() -> int:
         return port
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time every thread of a process has used, to the nanosecond (/proc/PID/task/*/schedstat):
-    the 10 ms ticks of /proc/PID/stat are too coarse for a few hundred actions."""
+def _schedstat(pid: int, field: int) -> float:
+    """A field of /proc/PID/task/*/schedstat summed over the process's threads, in seconds."""
     total = 0
     for task in Path(f"/proc/{pid}/task").iterdir():
         with contextlib.suppress(OSError, ValueError, IndexError):
-            total += int((task / "schedstat").read_text().split()[0])
+            total += int((task / "schedstat").read_text().split()[field])
     return total / 1e9
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time every thread of a process has used, to the nanosecond (schedstat): the 10 ms
+    ticks of /proc/PID/stat are too coarse for a few hundred actions."""
+    return _schedstat(pid, 0)
+
+
+def run_queue_seconds(pid: int) -> float:
+    """Time the process's threads were ready to run but waited for a core: on a machine shared
+    with other work, what says the figures were squeezed."""
+    return _schedstat(pid, 1)
 
 
 def rss_bytes(pid: int) -> int:
@@ -87,6 +98,9 @@ class Child:
     def cpu_seconds(self) -> float:
         """CPU time the process has used so far."""
         return cpu_seconds(self.process.pid)
+
+    def run_queue_seconds(self) -> float:
+        return run_queue_seconds(self.process.pid)
 
     def rss_bytes(self) -> int:
         """Resident memory now."""

@@ -26,7 +26,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a file (python3 bench/server_load.py): find the worktree's packages
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.agents import ClientProcesses
+from bench.clients import ClientProcesses
 from bench.context import Bench, Plan, note
 from bench.figures_latency import Floor, crowd_figures, measure_floor, paced_figures
 from bench.figures_load import (

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bench.agents import ClientProcesses, Collected, Drive, Sent
+from bench.clients import ClientProcesses, Collected, Drive, Sent
 from bench.games import BenchGame
 from bench.wsclient import Ticket
 
