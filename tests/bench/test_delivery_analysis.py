@@ -3,7 +3,7 @@ received, it counts what is missing, duplicated and late, and times only complet
 
 from __future__ import annotations
 
-from bench.agents import Collected, Sent
+from bench.clients import Collected, Sent
 from bench.games import BenchGame
 from bench.session import analyse, other_seats
 from bench.wsclient import Ticket
