@@ -154,6 +154,7 @@ class ClientProcess:
         return failures, retried
 
     async def drive(self, drives: list[Drive], start_at: float) -> list[Sent]:
+        """Run every drive from the common start; every action's record."""
         done = await asyncio.gather(*(run_drive(d, self.connections, start_at) for d in drives))
         return [record for records in done for record in records]
 

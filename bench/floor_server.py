@@ -128,6 +128,7 @@ async def _accept(socket: WebSocket) -> None:
 
 
 async def echo(socket: WebSocket) -> None:
+    """Send every frame back as it came."""
     await _accept(socket)
     with contextlib.suppress(WebSocketDisconnect):
         while True:
@@ -183,10 +184,12 @@ async def _room_loop(socket: WebSocket, stored: bool) -> None:
 
 
 async def fanout(socket: WebSocket) -> None:
+    """A room without a store: each act is fanned out at once."""
     await _room_loop(socket, stored=False)
 
 
 async def game(socket: WebSocket) -> None:
+    """A room behind the store: each act is committed, published, then fanned out."""
     await _room_loop(socket, stored=True)
 
 
@@ -219,6 +222,7 @@ def create_app(redis_url: str) -> Starlette:
 
 
 def main() -> None:
+    """Serve the floor on loopback until stopped."""
     parser = argparse.ArgumentParser(description="The floor server of the load benchmark.")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--redis-url", required=True)

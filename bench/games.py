@@ -38,6 +38,7 @@ class BenchGame:
 
 
 def ws_url(base: str, path: str = "/ws") -> str:
+    """The websocket address of a server's HTTP base address."""
     return base.replace("http://", "ws://", 1) + path
 
 

@@ -191,6 +191,7 @@ class PeerServer:
 
 
 async def create_games(port: int, count: int) -> list[str]:
+    """`count` press games created by the server's admin; their ids."""
     admin = await connect(port, "admin", "password")
     games = [await admin.create_game(map_name="standard", rules=RULES, deadline=0) for _ in range(count)]
     return [str(g.game_id) for g in games]
@@ -302,6 +303,7 @@ def run(games_many: int, seconds: float, paced: float, clients: int) -> dict[str
 
 
 def main() -> int:
+    """Measure the peer and print its figures (one JSON object with --json)."""
     parser = argparse.ArgumentParser(description="Measure the diplomacy 1.1.2 server as server_load.py measures ours.")
     parser.add_argument("--quick", action="store_true", help="4 games, 3 s loads, 4 s paced")
     parser.add_argument("--games", type=int, default=0, help="games for the many-games shape (default 24)")

@@ -71,6 +71,7 @@ DEFAULT_PEER_PYTHON = "/work/peer-venv/bin/python"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, with the chosen figures resolved into `args.figures`."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small run: few games, a few seconds each, one run")
     parser.add_argument("--runs", type=int, default=0, help="runs to take medians over (default 3; 1 with --quick)")
@@ -162,6 +163,7 @@ def _clean(value: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table (or the JSON); every process started is stopped."""
     args = parse_args(argv)
     with Processes() as processes:
         clients = ClientProcesses(args.clients)

@@ -4,7 +4,6 @@ against them, and what arrived checked against what was acknowledged."""
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,10 +20,12 @@ Counts = Callable[[Ticket, Ticket], bool]
 
 
 def other_seats(receiver: Ticket, sender: Ticket) -> bool:
+    """The players of every seat but the sender's."""
     return bool(receiver.seat) and receiver.seat != sender.seat
 
 
 def everyone(receiver: Ticket, sender: Ticket) -> bool:
+    """Every connection of the game, the sender's own included."""
     return True
 
 
@@ -209,8 +210,3 @@ class Load:
     async def disconnect(self) -> None:
         await self.clients.all("disconnect")
         await asyncio.sleep(0.2)  # let the servers see the sockets close
-
-
-def median(values: list[float]) -> float:
-    clean = [v for v in values if v == v]  # NaN is not a measurement
-    return statistics.median(clean) if clean else float("nan")
