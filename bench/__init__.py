@@ -1,0 +1,1 @@
+"""Benchmarks: the engine alone (`engine.py`) and the server under load (`server_load.py`)."""
