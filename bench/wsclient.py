@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Subprotocol
 
 # The one place the wire's version is named: the lead switches it to normarena.v2.msgpack.
-PROTOCOL = "normarena.v1.msgpack"
+PROTOCOL = "normarena.v2.msgpack"
 MARK = "~"  # a marked message's text starts with "~tag.n~"
 ANSWERS = frozenset(("ack", "turn", "pong", "error"))
 # Parts of a server message the benchmark never needs; skipped unread to keep clients cheap.

@@ -23,8 +23,8 @@ class Metrics:
         )
         self.errors = Counter("normarena_errors", "Errors sent to clients, by code.", ["code"], registry=self.registry)
         self.commits = Counter(
-            "normarena_commits",
-            "Commit attempts of game changes, by result: ok, stale (another worker was first), refused.",
+            "normarena_commit_tries",
+            "Commit attempts of game changes, by result: committed, stale (another worker was first), refused.",
             ["result"],
             registry=self.registry,
         )
