@@ -37,7 +37,7 @@ LAPTOP: ViewportSize = {"width": 1280, "height": 860}
 PROJECTOR: ViewportSize = {"width": 1920, "height": 1080}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def redis_for_browser() -> Iterator[EmbeddedRedis]:
     server = EmbeddedRedis().start()
     try:
@@ -46,7 +46,7 @@ def redis_for_browser() -> Iterator[EmbeddedRedis]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(redis_for_browser: EmbeddedRedis) -> Iterator[str]:
     """A real `normarena serve` in its own process, run from this checkout."""
     with serve(redis_for_browser.url, "server") as url:
@@ -92,7 +92,10 @@ def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: str) -> N
     raise RuntimeError("normarena serve did not become ready")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync driver keeps an event loop set on the
+# main thread while it runs, and the asyncio tests collected after this folder must not
+# find one (pytest-asyncio refuses to start its own inside a running loop).
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -100,7 +103,7 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
