@@ -99,8 +99,20 @@ class Room:
             if snapshot is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
             self.meta = await self.store.meta(self.game_id)
-            self._views = None
-            self.snapshot = snapshot
+            live = self.live
+            if self._views is not None and live:
+                # The snapshot was dropped (a write failed: Redis went away) while connections hold
+                # views and event numbers from before: send them the events committed meanwhile
+                # (by another worker, or our own write whose reply was lost) and the patch, rather
+                # than a whole view that would leave a gap in their events.
+                since = min(c.seq for c in live)
+                stored = await self.store.events_since(self.game_id, since, snapshot.seq)
+                if stored and stored[0].seq != since + 1:
+                    self._views = None  # the stream lost them: whole views it must be
+                self.deliver(snapshot, [(s.seq, s.event) for s in stored])
+            else:
+                self._views = None
+                self.snapshot = snapshot
         return self.snapshot
 
     def extras(self) -> dict[str, Any]:
@@ -181,6 +193,10 @@ class Room:
             await self._catch_up()
 
     async def _catch_up(self) -> None:
+        if self.snapshot is None:
+            with contextlib.suppress(ServiceError):  # the game is gone (it expired): nothing to send
+                await self.ensure_loaded()  # which sends live connections what they missed
+            return
         old = self.snapshot
         head = await self.store.head(self.game_id)
         if head is None:
