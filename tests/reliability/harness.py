@@ -134,6 +134,11 @@ async def join(address: str, code: str, name: str = "") -> dict[str, Any]:
     return joined
 
 
+def say(text: str, to: str = "public") -> dict[str, Any]:
+    """A `send_message` action in wire form."""
+    return {"type": "send_message", "to": to, "text": text}
+
+
 # --- the player --------------------------------------------------------------------------------
 
 
@@ -151,6 +156,7 @@ class Player:
     frames: list[dict[str, Any]] = field(default_factory=list)  # every frame received, in order
     statuses: list[tuple[float, str]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)  # when each events frame came
+    received_bytes: int = 0
     closed_with: int | None = None  # the close code of the last drop
     reconnects: int = 0
     _socket: Any = None
@@ -208,6 +214,7 @@ class Player:
     async def _read(self) -> None:
         try:
             async for frame in self._socket:
+                self.received_bytes += len(frame)
                 message = self._decode(frame)
                 self.frames.append(message)
                 kind = message["type"]
@@ -360,3 +367,21 @@ async def drain(player: Player, timeout: float = 20.0) -> None:
     while player.seq < newest and time.monotonic() < deadline:
         await player.wait_for_change(0.5)
     assert player.seq >= newest, f"the client stopped at {player.seq} of {newest}"
+
+
+async def seated(address: str, created: dict[str, Any], seat: str, protocol: str = wire.JSON) -> Player:
+    """A player who joined a seat with its code and said hello."""
+    joined = await join(address, created["join_codes"][seat], seat)
+    player = Player([address], created["game"], joined["token"], protocol)
+    welcome = await player.connect()
+    assert welcome["type"] == "welcome", welcome
+    return player
+
+
+async def started(address: str, created: dict[str, Any]) -> Player:
+    """The facilitator, connected, having started the game."""
+    facilitator = Player([address], created["game"], created["facilitator_token"], wire.JSON)
+    await facilitator.connect()
+    answer = await facilitator.request({"type": "control", "command": "start"})
+    assert answer["type"] == "ack", answer
+    return facilitator
