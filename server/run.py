@@ -54,7 +54,6 @@ def serve(settings: Settings) -> int:
         warnings.filterwarnings("ignore", message=".*`websockets` implementation is deprecated", category=UserWarning)
         config = uvicorn.Config(
             create_app(settings),
-            fd=listener.fileno(),
             # The websockets implementation waits for a socket to drain before writing more, so a
             # client that stops reading blocks its writer and its bounded outbox drops it.
             ws="websockets",
@@ -66,7 +65,10 @@ def serve(settings: Settings) -> int:
             http="auto",  # httptools
             log_level="warning",
         )
-        uvicorn.Server(config).run()
+        # The socket itself, not its fd: uvicorn takes an fd for a Unix socket, so uvloop served TCP
+        # clients through Unix transports, without TCP_NODELAY, and a frame sent right after
+        # another (an ack after its events) waited up to 40 ms for the client's delayed ACK.
+        uvicorn.Server(config).run(sockets=[listener])
     except ServeError as error:
         print(f"normarena serve: {error}", file=sys.stderr)
         return 1

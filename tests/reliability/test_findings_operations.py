@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ import httpx
 import psutil
 import pytest
 import redis
+from websockets.sync.client import connect
 
 from server import hub, keys, wire
 from server.embedded_redis import free_port
@@ -220,3 +223,24 @@ async def test_a_worker_forgets_games_nobody_uses(redis_url: str, monkeypatch: p
                 break
             await asyncio.sleep(0.1)
         assert await cached() == 0, "a worker keeps every game it touched"
+
+
+def test_serve_sends_a_frame_right_after_another_without_waiting_for_the_clients_ack(redis_url: str) -> None:
+    """An ack follows its events frame, an error precedes a pong: a server socket without
+    TCP_NODELAY holds the second frame until the client's delayed ACK, about 40 ms."""
+    with (
+        serving("--redis-url", redis_url) as (address, _),
+        connect(
+            f"ws://{address}/ws",
+            subprotocols=[wire.JSON],  # type: ignore[list-item]
+        ) as client,
+    ):
+        took = []
+        for index in range(25):  # 50 frames: within the burst a connection has before hello
+            started = time.monotonic()
+            client.send("not json")
+            client.send(json.dumps({"type": "ping", "id": str(index)}))
+            while json.loads(client.recv(5))["type"] != "pong":
+                pass
+            took.append(time.monotonic() - started)
+    assert statistics.median(took) < 0.015, f"two frames in a row take {statistics.median(took) * 1000:.1f} ms"
