@@ -114,3 +114,23 @@ async def test_long_public_messages_cost_other_players_a_patch_each_and_the_stat
         client.close()
         for player in (facilitator, speaker, listener):
             await player.close()
+
+
+async def test_a_client_joining_a_long_chatty_game_from_the_start_gets_its_welcome(redis_url: str) -> None:
+    """Found by this suite: the welcome carries every event since `last_seq`, and a welcome
+    bigger than the outbox's byte budget (2 MiB) closed the connection as too slow before a
+    byte was sent, so nobody could open such a game from its beginning."""
+    async with running(Settings(redis_url=redis_url, port=0)) as address:
+        created = await create_game(address)
+        facilitator = await started(address, created)
+        speaker = await seated(address, created, SEATS[0], wire.MSGPACK)
+        text = "Consult the regions before the text is tabled. " * 40
+        for index in range(1200):  # about 2.5 MB of events
+            answer = await speaker.request({"type": "act", "id": f"m{index}", "action": say(f"{index} {text}")})
+            assert answer["type"] == "ack", answer
+        latecomer = Player([address], created["game"], created["spectator_token"], wire.JSON)
+        welcome = await latecomer.connect(patience=5)
+        assert welcome["type"] == "welcome", welcome
+        assert len(welcome["missed"]) >= 1200
+        for player in (facilitator, speaker, latecomer):
+            await player.close()
