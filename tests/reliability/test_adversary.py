@@ -119,7 +119,7 @@ async def test_an_adversary_trying_every_message_with_wrong_ids_learns_no_other_
         ]
         games = [created["game"], other["game"], "0" * 16, created["game"].upper()]
         fake = offer[:-4] + secrets.token_hex(2)
-        for name, client in (("seat", adversary), ("spectator", spectator), ("stranger", stranger)):
+        for client in (adversary, spectator, stranger):
             for request in _requests(offer, alliance, games, tokens):
                 answer = await client.request(request, timeout=20)
                 if request["type"] == "act" and request["action"].get("offer") == offer:
