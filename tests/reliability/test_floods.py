@@ -76,7 +76,7 @@ async def _during(address: str, targets: list[tuple[str, str, int]], victim: Pla
 def _held_to_rate(tally: dict[str, int], tokens: int, seconds: float) -> None:
     allowed = tokens * (BURST + RATE * seconds)
     assert tally.get("pong", 0) <= allowed * 1.1 + 10, f"{tally.get('pong')} pongs for {tokens} tokens in {seconds} s"
-    assert tally.get("rate_limited", 0) > tally.get("pong", 0), f"the flood was hardly refused: {tally}"
+    assert tally.get("sent", 0) > 3 * tally.get("pong", 0), f"the flood was hardly held back: {tally}"
 
 
 async def test_floods_on_one_token_and_from_many_tokens_are_held_to_their_rate_and_others_keep_their_p99() -> None:
