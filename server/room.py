@@ -110,9 +110,9 @@ class Room:
                 if stored and stored[0].seq != since + 1:
                     self._views = None  # the stream lost them: whole views it must be
                 self.deliver(snapshot, [(s.seq, s.event) for s in stored])
-            else:
-                self._views = None
-                self.snapshot = snapshot
+                return snapshot
+            self._views = None
+            self.snapshot = snapshot
         return self.snapshot
 
     def extras(self) -> dict[str, Any]:

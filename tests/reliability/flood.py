@@ -60,4 +60,4 @@ async def main(address: str, seconds: float, targets: list[tuple[str, str, int]]
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], float(sys.argv[2]), [tuple(t) for t in json.loads(sys.argv[3])]))  # type: ignore[misc]
+    asyncio.run(main(sys.argv[1], float(sys.argv[2]), [tuple(t) for t in json.loads(sys.argv[3])]))

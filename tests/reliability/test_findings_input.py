@@ -71,7 +71,7 @@ async def test_malformed_frames_count_against_the_rate_before_they_are_decoded(r
         started = time.monotonic()
         for _ in range(150):
             await socket.send(b"\xc1\xc1 not msgpack")
-        answers = []
+        answers: list[dict[str, Any]] = []
         while len(answers) < 150:
             answers.append(msgpack.unpackb(await asyncio.wait_for(socket.recv(), 10), raw=False))
         elapsed = time.monotonic() - started
