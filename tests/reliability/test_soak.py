@@ -21,7 +21,7 @@ from tests.reliability.harness import Player, ServerProcess, create_game, redis_
 
 pytestmark = pytest.mark.slow
 GAMES = 100
-IDLE_SECONDS = 6.0
+IDLE_SECONDS = 10.0
 SEATS = load_scenario("classroom-quick").seat_ids
 
 
@@ -87,9 +87,16 @@ async def test_a_hundred_games_at_once_leave_memory_flat_once_they_end_and_expir
         samples.start()
         await asyncio.sleep(2.5)
         redis_start = statistics.median(used for _, _, used in samples.rows)
-        games = [await create_game(address, "classroom-quick", seed=seed) for seed in range(GAMES)]
         seat_bots = [{"command": "bot", "seat": seat, "strategy": "random"} for seat in SEATS]
-        await asyncio.gather(*(_control(address, g, *seat_bots, {"command": "start"}) for g in games))
+        gate = asyncio.Semaphore(10)
+
+        async def set_up(seed: int) -> dict[str, str]:
+            async with gate:  # each game is seated and started right after it is made, within its idle time
+                game = await create_game(address, "classroom-quick", seed=seed)
+                await _control(address, game, *seat_bots, {"command": "start"})
+                return game
+
+        games = await asyncio.gather(*(set_up(seed) for seed in range(GAMES)))
         began = time.monotonic()
         await asyncio.sleep(play_for)
         ended_naturally = sum(1 for g in games if b"ended" in (client.hget(keys.meta(g["game"]), "phase") or b""))
