@@ -275,8 +275,7 @@ class Room:
                 state = result.state
                 applied.append((item, self._change(item, result)))
             if not applied:
-                for item, rejection in refusals:
-                    item.future.set_exception(ServiceError(rejection.code, rejection.message))
+                await self._refuse(refusals)
                 return
             move = deadlines.after_change(self.game_id, self.meta, snapshot.state, state, self.clock())
             changes = [change for _, change in applied]
@@ -297,13 +296,26 @@ class Room:
             self.deliver(Snapshot(state, state.version, stored.last), _numbered(changes, stored.first))
             for (item, change), seq in zip(applied, stored.after, strict=True):
                 item.future.set_result(Ack(id="", seq=seq, version=change.version))
-            for item, rejection in refusals:
-                item.future.set_exception(ServiceError(rejection.code, rejection.message))
+            await self._refuse(refusals)
             if move is not None and move.remove:
                 with contextlib.suppress(*STORE_ERRORS):  # a stale member is dropped by the deadline loop
                     await self.store.redis.zrem(keys.deadlines(), move.remove)
             return
         self._fail(waiting, ServiceError("busy", "The game is very busy; send the same request again."))
+
+    async def _refuse(self, refusals: list[tuple[Submission, Rejected]]) -> None:
+        """Answer what the engine refused; but an action sent again whose first sending went in
+        (its ack was lost with a worker or a connection) is refused by the engine now (say, for
+        resources its first application spent): it gets its first ack, as a retry must."""
+        ids = [item.ack_key for item, _ in refusals if item.ack_key]
+        earlier = dict(zip(ids, await self.store.redis.hmget(keys.acks(self.game_id), ids), strict=True)) if ids else {}
+        for item, rejection in refusals:
+            prior = earlier.get(item.ack_key)
+            if prior is not None:
+                seq, version = (int(x) for x in prior.split())
+                item.future.set_result(Ack(id="", seq=seq, version=version, repeated=True))
+            else:
+                item.future.set_exception(ServiceError(rejection.code, rejection.message))
 
     def _change(self, item: Submission, result: Applied) -> Change:
         unmeta: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""Twenty bots in two games on two workers, with a fault in the middle, and the checks that
+"""Twenty bots in three games on two workers, with a fault in the middle, and the checks that
 nothing was lost: every game ends, every acknowledged action is in its game's log exactly
 once, and every client was sent exactly the events its view holds, in order, with no gap
 and no duplicate."""
@@ -28,7 +28,8 @@ from tests.reliability.harness import (
     visible_numbers,
 )
 
-GAMES = (("integrated-missions", 5), ("classroom-quick", 6))  # 14 + 6 seats: twenty bots
+# Twenty bots: three games of six seats, and in two of them a team-mate sharing the first seat.
+GAMES = (("classroom-quick", 5, 2), ("classroom-quick", 6, 2), ("classroom-quick", 7, 1))
 FAULT_AFTER_ACTIONS = 120
 
 
@@ -38,7 +39,7 @@ class Played:
 
     game: str
     facilitator: Player
-    seats: dict[str, Player] = field(default_factory=dict)
+    seats: list[tuple[str, Player]] = field(default_factory=list)  # (seat, player): team-mates share one
     watchers: list[Player] = field(default_factory=list)  # a spectator on each worker
 
 
@@ -50,7 +51,7 @@ class Match:
     games: list[Played] = field(default_factory=list)
 
     async def setup(self) -> None:
-        for index, (name, seed) in enumerate(GAMES):
+        for index, (name, seed, players_of_first) in enumerate(GAMES):
             created = await create_game(self.addresses[0], name, seed)
             game = created["game"]
             played = Played(game, Player(self._spread(index), game, created["facilitator_token"], wire.JSON))
@@ -59,12 +60,13 @@ class Match:
                 watcher = Player(self._spread(i), game, created["spectator_token"])
                 await watcher.connect()
                 played.watchers.append(watcher)
-            for i, seat in enumerate(parse_lineup("auto", load_scenario(name))):
+            lineup = list(parse_lineup("auto", load_scenario(name)))
+            for i, seat in enumerate(lineup[:1] * (players_of_first - 1) + lineup):
                 joined = await join(self.addresses[0], created["join_codes"][seat], f"bot {seat}")
                 protocol = wire.JSON if i % 3 == 0 else wire.MSGPACK
                 player = Player(self._spread(i), game, joined["token"], protocol)
                 await player.connect()
-                played.seats[seat] = player
+                played.seats.append((seat, player))
             self.games.append(played)
 
     def _spread(self, index: int) -> list[str]:
@@ -80,10 +82,10 @@ class Match:
             assert answer["type"] == "ack", answer
             self.ledger.acked.append(("facilitator", {"type": "start_game"}))
         bots = [
-            asyncio.create_task(play_bot(player, seat, lineup[seat], seed, self.ledger))
-            for played, (name, seed) in zip(self.games, GAMES, strict=True)
+            asyncio.create_task(play_bot(player, seat, lineup[seat], seed + i, self.ledger))
+            for played, (name, seed, _) in zip(self.games, GAMES, strict=True)
             for lineup in [parse_lineup("auto", load_scenario(name))]
-            for seat, player in played.seats.items()
+            for i, (seat, player) in enumerate(played.seats)
         ]
         try:
             deadline = time.monotonic() + 60
@@ -104,7 +106,7 @@ class Match:
             acked = Counter((actor, json.dumps(action, sort_keys=True)) for actor, action in self.ledger.acked)
             logged: Counter[tuple[str, str]] = Counter()
             for played in self.games:
-                everyone = [played.facilitator, *played.watchers, *played.seats.values()]
+                everyone = [played.facilitator, *played.watchers, *(p for _, p in played.seats)]
                 for player in everyone:
                     await drain(player)
                 assert all(p.view.get("phase") == "ended" for p in everyone), "a game did not end"
@@ -112,7 +114,7 @@ class Match:
                 viewers = {
                     "facilitator": [played.facilitator],
                     "spectator": played.watchers,
-                    **{seat: [player] for seat, player in played.seats.items()},
+                    **{seat: [p for s, p in played.seats if s == seat] for seat, _ in played.seats},
                 }
                 for viewer, players in viewers.items():
                     expected = visible_numbers(client, played.game, viewer)
@@ -134,7 +136,7 @@ class Match:
 
     async def close(self) -> None:
         for played in self.games:
-            for player in (played.facilitator, *played.watchers, *played.seats.values()):
+            for player in (played.facilitator, *played.watchers, *(p for _, p in played.seats)):
                 await player.close()
 
 

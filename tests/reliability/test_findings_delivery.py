@@ -134,3 +134,21 @@ async def test_a_client_joining_a_long_chatty_game_from_the_start_gets_its_welco
         assert len(welcome["missed"]) >= 1200
         for player in (facilitator, speaker, latecomer):
             await player.close()
+
+
+async def test_an_action_sent_again_after_its_ack_was_lost_is_acknowledged_not_refused(redis_url: str) -> None:
+    """Found by this suite (a worker killed after committing, before acking): the engine saw the
+    retry before the store's record of ids did, and refused it (the action had already spent
+    what it needed) although it had been applied. A retry gets its first ack, `repeated`."""
+    async with running(Settings(redis_url=redis_url, port=0)) as address:
+        created = await create_game(address)
+        facilitator = await started(address, created)
+        seat = await seated(address, created, SEATS[0], wire.MSGPACK)
+        for action in ({"type": "end_negotiation"}, say("once")):
+            first = await seat.request({"type": "act", "id": f"once-{action['type']}", "action": action})
+            again = await seat.request({"type": "act", "id": f"once-{action['type']}", "action": action})
+            assert first["type"] == "ack" and not first["repeated"], first
+            assert again["type"] == "ack" and again["repeated"], again
+            assert (again["seq"], again["version"]) == (first["seq"], first["version"])
+        for player in (facilitator, seat):
+            await player.close()

@@ -1,5 +1,5 @@
 """Faults in the middle of play, with two workers (`normarena serve` processes on one Redis)
-and twenty bots in two games: Redis restarted cleanly, Redis killed, a worker killed.
+and twenty bots in three games: Redis restarted cleanly, Redis killed, a worker killed.
 
 After each, the games finish, every acknowledged action is in its game's action log exactly
 once, every client's event sequence has no gap and no duplicate, and (for Redis) live
@@ -87,5 +87,5 @@ async def test_killing_one_of_two_workers_mid_round_loses_no_action_and_no_event
     """kill -9 of the worker half the clients are on: they resume on the other one."""
     with redis_server() as redis, ServerProcess(redis_url=redis.url) as a, ServerProcess(redis_url=redis.url) as b:
         match, _ = await _play(redis, [a, b], "worker-kill")
-        moved = [p for played in match.games for p in played.seats.values() if p.reconnects]
+        moved = [p for played in match.games for _, p in played.seats if p.reconnects]
         assert moved, "the clients of the killed worker resumed on the other"
