@@ -174,3 +174,27 @@ async def test_clients_that_stop_reading_are_dropped_and_the_servers_memory_retu
         )
         await speaker.close()
         await facilitator.close()
+
+
+async def test_an_idle_connection_costs_the_server_little_memory() -> None:
+    """Finding 12: 165 KB per idle connection. Two hundred spectators say hello and wait."""
+    with redis_server() as store, ServerProcess(redis_url=store.url) as server:
+        address = server.address
+        created = await create_game(address, clock="bots")
+        facilitator = Player([address], created["game"], created["facilitator_token"])
+        await facilitator.connect()
+        assert (await facilitator.request({"type": "control", "command": "start"}))["type"] == "ack"
+        warm = [Player([address], created["game"], created["spectator_token"]) for _ in range(20)]
+        for player in warm:  # the first connections' one-off costs (buffers, code paths) are not theirs
+            await player.connect()
+            await player.close()
+        await asyncio.sleep(1.0)
+        start = server.rss()
+        idle = [Player([address], created["game"], created["spectator_token"]) for _ in range(200)]
+        for player in idle:
+            assert (await player.connect())["type"] == "welcome"
+        await asyncio.sleep(1.0)
+        each = (server.rss() - start) / len(idle)
+        for player in (*idle, facilitator):
+            await player.close()
+        assert each < 80 * 1024, f"{each / 1024:.0f} KB per idle connection"
