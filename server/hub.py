@@ -112,6 +112,7 @@ class Hub:
             await self.store.redis.hset(
                 keys.presence(room.game_id), self._presence_key(connection), self._presence(connection)
             )
+            await self._expire_presence(room.game_id)
             await self.store.redis.publish(keys.channel(room.game_id), PRESENCE)
 
     async def leave(self, connection: Connection) -> None:
@@ -123,6 +124,12 @@ class Hub:
         with contextlib.suppress(*STORE_ERRORS):
             await self.store.redis.hdel(keys.presence(room.game_id), self._presence_key(connection))
             await self.store.redis.publish(keys.channel(room.game_id), PRESENCE)
+
+    async def _expire_presence(self, game_id: str) -> None:
+        """The presence hash expires with its game: an entry a killed worker left, or one written
+        as its connection was already leaving, otherwise kept the key long after the game."""
+        if self.store.ttl:
+            await self.store.redis.expire(keys.presence(game_id), self.store.ttl)
 
     def _presence_key(self, connection: Connection) -> str:
         return f"{self.worker}:{id(connection):x}"
@@ -277,3 +284,4 @@ class Hub:
                     if room.connections:
                         mapping = {self._presence_key(c): self._presence(c) for c in room.connections}
                         await self.store.redis.hset(keys.presence(game_id), mapping=mapping)
+                        await self._expire_presence(game_id)
