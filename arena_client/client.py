@@ -13,6 +13,7 @@ import contextlib
 import copy
 import itertools
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,18 +65,26 @@ def _http_url(base: str) -> str:
     return base.replace("ws://", "http://", 1).replace("wss://", "https://", 1).removesuffix("/ws").rstrip("/")
 
 
-async def _post(base: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+async def _post(base: str, path: str, body: dict[str, Any], bearer: str = "") -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
     async with httpx.AsyncClient(timeout=30) as http:
-        response = await http.post(_http_url(base) + path, json=body)
+        response = await http.post(_http_url(base) + path, json=body, headers=headers)
     answer: dict[str, Any] = response.json()
     if response.status_code >= 400:
         raise ServerError(answer.get("error", "http_error"), answer.get("message", response.text))
     return answer
 
 
-async def create_game(base: str, scenario: str, seed: int, clock: str = "bots") -> dict[str, Any]:
-    """A new game: its id, the facilitator's and spectator's tokens, a join code per seat."""
-    return await _post(base, "/api/games", {"scenario": scenario, "seed": seed, "clock": clock})
+async def create_game(
+    base: str, scenario: str, seed: int, clock: str = "bots", scenario_toml: str = "", operator: str = ""
+) -> dict[str, Any]:
+    """A new game: its id, the facilitator's and spectator's tokens, a join code per seat. With
+    `scenario_toml`, the game plays that scenario file (the server checks and keeps it). A server
+    off loopback wants its operator token: given here, or in $NORMARENA_OPERATOR_TOKEN."""
+    body: dict[str, Any] = {"scenario": scenario, "seed": seed, "clock": clock}
+    if scenario_toml:
+        body["scenario_toml"] = scenario_toml
+    return await _post(base, "/api/games", body, operator or os.environ.get("NORMARENA_OPERATOR_TOKEN", ""))
 
 
 async def join(base: str, code: str, name: str = "") -> tuple[str, str, str]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from arena_client.client import GameClient, ServerError, create_game, export_game, join
 from bots import make_bot, parse_lineup
-from scenarios import load_scenario
+from scenarios import list_scenarios, load_scenario
 from simulation.play import STEPS_PER_SEAT_PHASE
 from simulation.summary import game_seed
 
@@ -55,10 +56,18 @@ class TournamentGame:
     lineup: dict[str, str]
 
 
+def _scenario_request(scenario_name: str) -> tuple[str, str]:
+    """A shipped scenario goes by name; a scenario file of one's own goes up with the game."""
+    if scenario_name in list_scenarios():
+        return scenario_name, ""
+    return "", Path(scenario_name).read_text(encoding="utf-8")
+
+
 async def play_game_remotely(base: str, scenario_name: str, seed: int, lineup: dict[str, str]) -> dict[str, Any]:
     """Create a game on the server, play every seat with its bot in a fixed rotation, and
     return the export."""
-    created = await create_game(base, scenario_name, seed, "bots")
+    name, text = _scenario_request(scenario_name)
+    created = await create_game(base, name, seed, "bots", scenario_toml=text)
     seats = list(lineup)
     clients: dict[str, GameClient] = {}
     facilitator = await GameClient.connect(base, created["game"], created["facilitator_token"])

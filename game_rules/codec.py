@@ -34,22 +34,28 @@ class DecodeError(ValueError):
 
 
 _SCALARS = (str, int, float, bool, type(None))
-_LAYOUTS: dict[type, tuple[str | None, tuple[str, ...]]] = {}
+_LAYOUTS: dict[type, tuple[str | None, tuple[str, ...], bool]] = {}
+PLAIN = "_plain"  # where a frozen record keeps its plain form once made
 
 
-def _layout(cls: type) -> tuple[str | None, tuple[str, ...]]:
-    """A dataclass's wire tag and field names, worked out once per class."""
+def _layout(cls: type) -> tuple[str | None, tuple[str, ...], bool]:
+    """A dataclass's wire tag, field names, and whether it is frozen, worked out once per class."""
     layout = _LAYOUTS.get(cls)
     if layout is None:
         tag = getattr(cls, "type", None)
         names = tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
-        layout = (tag if isinstance(tag, str) else None, names)
+        frozen = bool(cls.__dataclass_params__.frozen)  # type: ignore[attr-defined]
+        layout = (tag if isinstance(tag, str) else None, names, frozen)
         _LAYOUTS[cls] = layout
     return layout
 
 
 def to_plain(value: Any) -> Any:
-    """Maps, lists, strings, numbers, booleans and None: what msgpack and JSON carry."""
+    """Maps, lists, strings, numbers, booleans and None: what msgpack and JSON carry.
+
+    A frozen record's plain form is made once and kept on the record: states share most of
+    their records with the state before them, and views and commits convert them again and
+    again. So plain forms are shared: treat them, and the views built from them, as read-only."""
     kind = type(value)
     if kind in _SCALARS:
         return value
@@ -58,15 +64,31 @@ def to_plain(value: Any) -> Any:
     if kind is dict:
         return {k: to_plain(v) for k, v in value.items()}
     if kind in _LAYOUTS or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
-        tag, names = _layout(kind)
+        tag, names, frozen = _layout(kind)
+        if frozen:
+            kept = value.__dict__.get(PLAIN)
+            if kept is not None:
+                return kept
         out: dict[str, Any] = {"type": tag} if tag else {}
         for name in names:
             out[name] = to_plain(getattr(value, name))
+        if frozen:
+            object.__setattr__(value, PLAIN, out)
         return out
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: to_plain(v) for k, v in value.items()}
+    return value
+
+
+def kept(record: Any, name: str, build: Callable[[], Any]) -> Any:
+    """A value made once from a frozen record and kept on it (its plain form for a view, say):
+    records never change, so neither does what is made from them. Treat it as read-only."""
+    value = record.__dict__.get(name)
+    if value is None:
+        value = build()
+        object.__setattr__(record, name, value)
     return value
 
 

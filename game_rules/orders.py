@@ -237,20 +237,28 @@ def submit_order(
             detail={"index": len(live.orders) - 1, "order": order.type},
         )
     )
-    linked = tuple(state.links_of(seat))
-    if order.arena == "narrow" and linked:
-        # Revolving-door links see formal-arena moves a phase before they resolve.
-        events.append(
-            Event(
-                kind="linked_move",
-                round=state.round,
-                text=f"Through your link, you hear that {scenario.seat(seat).name} will "
-                f"{order.type.replace('_', ' ')}.",
-                audience=linked,
-                detail={"seat": seat, "order": order.type},
-            )
-        )
+    _tell_links(scenario, state, seat, order, events, withdrawn=False)
     return None
+
+
+def _tell_links(
+    scenario: Scenario, state: GameState, seat: str, order: Order, events: list[Event], withdrawn: bool
+) -> None:
+    """Revolving-door links see formal-arena moves a phase before they resolve, and hear when
+    one is called off."""
+    linked = tuple(state.links_of(seat))
+    if order.arena != "narrow" or not linked:
+        return
+    will = "will no longer" if withdrawn else "will"
+    events.append(
+        Event(
+            kind="linked_move",
+            round=state.round,
+            text=f"Through your link, you hear that {scenario.seat(seat).name} {will} {order.type.replace('_', ' ')}.",
+            audience=linked,
+            detail={"seat": seat, "order": order.type, **({"withdrawn": True} if withdrawn else {})},
+        )
+    )
 
 
 def withdraw_order(
@@ -269,4 +277,5 @@ def withdraw_order(
             detail={"index": action.index, "order": order.type},
         )
     )
+    _tell_links(scenario, state, seat, order, events, withdrawn=True)
     return None

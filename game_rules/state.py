@@ -27,6 +27,7 @@ def replace(obj: _T, **changes: Any) -> _T:
     new = object.__new__(type(obj))
     new.__dict__.update(obj.__dict__)
     new.__dict__.update(changes)
+    new.__dict__.pop("_plain", None)  # a frozen record's kept plain form (codec.PLAIN) is the old one's
     return new
 
 

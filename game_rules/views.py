@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from game_rules.actions import FACILITATOR, PUBLIC
-from game_rules.codec import to_plain
+from game_rules.codec import kept, to_plain
 from game_rules.events import Event
 from game_rules.negotiation import alliance_span
 from game_rules.orders import reserved, staff_of
-from game_rules.scenario import Scenario
+from game_rules.scenario import Scenario, SeatSpec
 from game_rules.scoring import epilogue, scores
 from game_rules.state import GameState, Message
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
@@ -41,10 +41,11 @@ def public_view(scenario: Scenario, state: GameState) -> dict[str, Any]:
 
 def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, Any]) -> dict[str, Any]:
     """During play, the entries of a seat's view that differ from the public `table` (built by
-    `public_view` from the same state): its own business, and its messages and alliances.
-    A server builds the public table once per change and this part per seat."""
+    `public_view` from the same state): its own business, the private and alliance messages it
+    may read, and its alliances with their platforms. A server builds the public table once per
+    change, and this part only for the seats the change touched (`seats_touched`)."""
     part: dict[str, Any] = {"viewer": seat, "you": _you(scenario, state, seat)}
-    part["messages"] = [_message(m) for m in state.messages if _can_read(m, seat)]
+    part["private_messages"] = [_message(m) for m in state.messages if m.audience and seat in m.audience]
     part["offers"] = [
         to_plain(o)
         for o in state.offers.values()
@@ -72,28 +73,75 @@ def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, 
 
 def visible_events(events: tuple[Event, ...] | list[Event], viewer: str) -> list[Event]:
     """The events a viewer may receive: the facilitator all, a seat its own, a spectator public."""
-    if viewer == FACILITATOR:
-        return list(events)
-    if viewer == SPECTATOR:
-        return [e for e in events if e.is_public]
-    return [e for e in events if e.is_visible_to(viewer)]
+    return [e for e in events if can_see(viewer, e)]
 
 
-def _can_read(message: Message, seat: str) -> bool:
-    """Who could read a message is fixed when it is sent (the state keeps only the newest few;
-    every message reached its readers as an event, which the event log keeps)."""
-    return not message.audience or seat in message.audience
+def can_see(viewer: str, event: Event) -> bool:
+    """Whether a viewer may receive an event (see `visible_events`)."""
+    return viewer == FACILITATOR or not event.audience or (viewer != SPECTATOR and viewer in event.audience)
+
+
+# Events that change the public table only: they touch no seat's own part of its view.
+PUBLIC_ONLY_EVENTS = frozenset({"message"})
+# Events everyone hears that touch one seat's own part: the seat named in this detail field.
+ONE_SEAT_EVENTS = {"seat_done": "seat"}
+
+
+def seats_touched(before: GameState, after: GameState, events: tuple[Event, ...] | list[Event]) -> set[str] | None:
+    """The seats whose own part of the view (`seat_part`) may differ between `before` and
+    `after`, a change that made `events`; None when it may be any seat. A seat's part changes
+    only with events it hears (besides the few above), or when a message it could read leaves
+    the state's window of messages."""
+    if (before.round, before.phase) != (after.round, after.phase):
+        return None
+    touched: set[str] = set()
+    for event in events:
+        if event.audience:
+            touched.update(event.audience)
+        elif event.kind in ONE_SEAT_EVENTS:
+            touched.add(str(event.detail.get(ONE_SEAT_EVENTS[event.kind], "")))
+        elif event.kind not in PUBLIC_ONLY_EVENTS:
+            return None
+    if before.messages and (not after.messages or after.messages[0] is not before.messages[0]):
+        first = after.messages[0].number if after.messages else before.message_total + 1
+        for message in before.messages:
+            if message.number >= first:
+                break
+            touched.update(message.audience)
+    return touched
 
 
 def _message(message: Message) -> dict[str, Any]:
-    # Written out by hand: views are built for every decision and messages only grow.
-    return {
-        "number": message.number,
-        "round": message.round,
-        "sender": message.sender,
-        "to": message.to,
-        "text": message.text,
-    }
+    """A message as views show it (without its audience), made once per message."""
+    plain: dict[str, Any] = kept(
+        message,
+        "_view",
+        lambda: {
+            "number": message.number,
+            "round": message.round,
+            "sender": message.sender,
+            "to": message.to,
+            "text": message.text,
+        },
+    )
+    return plain
+
+
+def objectives(spec: SeatSpec) -> dict[str, Any]:
+    """A seat's secret objectives as views and exports show them, made once per seat."""
+    plain: dict[str, Any] = kept(
+        spec,
+        "_objectives",
+        lambda: {
+            "ideal": dict(spec.preferences.ideal),
+            "weights": dict(spec.preferences.weights),
+            "failure": spec.failure_value,
+            "side_stakes": dict(spec.side_stakes),
+            "turf": dict(spec.turf),
+            "goals": [to_plain(g) for g in spec.goals],
+        },
+    )
+    return plain
 
 
 def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
@@ -188,7 +236,9 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         "outcome": state.outcome,
     }
     if exact:
-        table["ripeness"]["value"] = round(current, 3)
+        table["ripeness"].update(
+            value=round(current, 3), threshold=scenario.ripeness_threshold, floor=scenario.ripeness_floor
+        )
     return table
 
 
@@ -212,14 +262,7 @@ def _you(scenario: Scenario, state: GameState, seat: str) -> dict[str, Any]:
         "orders": [to_plain(o) for o in live.orders],
         "done": live.done,
         "ballot": live.ballot,
-        "objectives": {
-            "ideal": dict(spec.preferences.ideal),
-            "weights": dict(spec.preferences.weights),
-            "failure": spec.failure_value,
-            "side_stakes": dict(spec.side_stakes),
-            "turf": dict(spec.turf),
-            "goals": [to_plain(g) for g in spec.goals],
-        },
+        "objectives": objectives(spec),
         "links": state.links_of(seat),
         "role_sheet": spec.role_sheet,
     }
@@ -240,17 +283,7 @@ def _full_view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, A
     table = _public(scenario, state, exact=True)
     table["viewer"] = viewer if viewer in (FACILITATOR, SPECTATOR) or viewer in state.seats else SPECTATOR
     table["state"] = to_plain(state)
-    table["objectives"] = {
-        s.id: {
-            "ideal": dict(s.preferences.ideal),
-            "weights": dict(s.preferences.weights),
-            "failure": s.failure_value,
-            "side_stakes": dict(s.side_stakes),
-            "turf": dict(s.turf),
-            "goals": [to_plain(g) for g in s.goals],
-        }
-        for s in scenario.seats
-    }
+    table["objectives"] = {s.id: objectives(s) for s in scenario.seats}
     table["scores"] = {k: to_plain(v) for k, v in scores(scenario, state).items()}
     table["legitimacy"] = round(legitimacy(scenario, state), 3)
     ending = epilogue(scenario, state)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.routing import Mount, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server import web
 from server.api import ROUTES
 from server.session import websocket_endpoint
 from server.settings import Settings
@@ -39,10 +39,11 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         *ROUTES,
         WebSocketRoute("/ws", websocket_endpoint),
-        Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
+        Mount("/", web.client(CLIENT_DIR), name="client"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(Guard, limit=settings.max_upload_bytes)
+    app.add_middleware(web.SecurityHeaders, directory=CLIENT_DIR)
     return app
 
 

@@ -2,7 +2,9 @@
 -- KEYS: state, events, actions, acks, tokens, meta, players (one hash tag: one cluster slot).
 -- ARGV[1]: msgpack map {expect, version, state?, channel, ttl, log?, items = [{token, ack, seat,
 --   version, action?, actor, player, events = [[event, audience]], meta?, unmeta?}]}.
--- Replies {"ok", first_seq, last_seq, seq after each item...}, {"stale", version},
+-- `state`, when sent, is a snapshot of the game after the batch; the state hash then notes the
+-- last action it includes (`snap_log`), so a reader replays only the actions after it.
+-- Replies {"ok", first_seq, last_seq, the newest action's id, seq after each item...}, {"stale", version},
 -- {"missing"}, or {"problems", index, code, earlier ack, ...} when an item cannot go in (its
 -- token was revoked, its id was acknowledged before, or seats act while the game is paused):
 -- then nothing was written, and the caller answers those items and commits the rest.
@@ -35,24 +37,27 @@ if #problems > 0 then
   return {'problems', unpack(problems)}
 end
 
+local last_action = ''
 if batch.log then
   -- A rollback: the action log is replaced, and acks of undone actions are forgotten.
   redis.call('DEL', actions, acks)
   for _, entry in ipairs(batch.log) do
-    redis.call('XADD', actions, '*', 'actor', entry[1], 'action', entry[2], 'seq', 0, 'player', entry[3])
+    last_action = redis.call('XADD', actions, '*', 'actor', entry[1], 'action', entry[2], 'seq', 0, 'player', entry[3])
   end
 end
 
 local seq = tonumber(redis.call('HGET', state, 'seq') or '0')
 local first = seq + 1
-local reply = {'ok', first, 0}
+local reply = {'ok', first, 0, ''}
 for _, item in ipairs(batch.items) do
   for _, event in ipairs(item.events) do
     seq = seq + 1
-    redis.call('XADD', events, seq .. '-0', 'event', event[1], 'audience', event[2])
+    redis.call('XADD', events, seq .. '-0', 'event', event[1], 'audience', event[2], 'by', item.player)
   end
   if item.action then
-    redis.call('XADD', actions, '*', 'actor', item.actor, 'action', item.action, 'seq', seq, 'player', item.player)
+    last_action = redis.call(
+      'XADD', actions, '*', 'actor', item.actor, 'action', item.action, 'seq', seq, 'player', item.player,
+      'version', item.version)
   end
   if item.ack ~= '' then
     redis.call('HSET', acks, item.ack, seq .. ' ' .. item.version)
@@ -69,11 +74,17 @@ for _, item in ipairs(batch.items) do
   end
   table.insert(reply, seq)
 end
+-- The id of the newest action: the state after this batch includes every action up to it.
+if last_action == '' then
+  local tip = redis.call('XREVRANGE', actions, '+', '-', 'COUNT', 1)
+  last_action = tip[1] and tip[1][1] or '0-0'
+end
 reply[3] = seq
+reply[4] = last_action
 
 redis.call('HSET', state, 'version', batch.version, 'seq', seq)
 if batch.state then
-  redis.call('HSET', state, 'state', batch.state)
+  redis.call('HSET', state, 'state', batch.state, 'snap_version', batch.version, 'snap_log', last_action)
 end
 if batch.ttl > 0 then
   for _, key in ipairs(KEYS) do

@@ -1,9 +1,10 @@
-"""One websocket's life: greeted, live, closed; and its outbox of encoded frames.
+"""One websocket's life: greeted, live, closed; and what it is sent.
 
-The outbox is bounded in bytes and in frames: a client that stops reading is dropped rather
-than letting a worker's memory grow; it resumes from its last event number when it comes
-back. Frames are encoded before they are queued, so one encoding serves every connection
-that receives the same frame.
+Frames are encoded (and framed) before they reach a connection, so one encoding serves every
+connection that receives the same frame. They are written straight to the socket's transport
+(`server.transport`), whose buffer is the outbox, or, on another websocket stack, queued for a
+writer task. Either way the outbox is bounded: a client that stops reading is dropped rather
+than letting a worker's memory grow; it resumes from its last event number when it comes back.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from collections.abc import Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from server import wire
+from server import transport, wire
 from server.auth import Role
 from server.protocol import ServerMessage
+from server.transport import DirectWriter
 
 TOO_SLOW = 1013  # "try again later": the client stopped reading and its outbox filled
 
@@ -32,8 +34,17 @@ class Stage(enum.Enum):
 class Connection:
     """A client connected to a game: who it is, what it has been sent, and its outbox."""
 
-    def __init__(self, socket: WebSocket, protocol: str, address: str, max_frames: int, max_bytes: int) -> None:
+    def __init__(
+        self,
+        socket: WebSocket,
+        protocol: str,
+        address: str,
+        max_frames: int,
+        max_bytes: int,
+        writer: DirectWriter | None = None,
+    ) -> None:
         self.socket = socket
+        self.writer = writer
         self.protocol = protocol
         self.address = address
         self.stage = Stage.GREETING
@@ -65,12 +76,20 @@ class Connection:
         self.game, self.role, self.seq, self.stage = game, role, seq, Stage.LIVE
 
     def send(self, message: ServerMessage) -> None:
-        """Encode and queue one message for this connection alone."""
+        """Encode and send one message to this connection alone."""
         self.send_frame(wire.encode(self.protocol, message))
 
-    def send_frame(self, frame: bytes | str) -> None:
-        """Queue an encoded frame; a client too slow to keep its outbox from filling is dropped."""
+    def send_frame(self, frame: bytes | str, framed: bytes | None = None) -> None:
+        """Send an encoded message (`framed`: the same, as websocket frame bytes, if already made);
+        a client too slow to keep its outbox from filling is dropped."""
         if self.stage is Stage.CLOSED:
+            return
+        if self.writer is not None:
+            if not self.writer.is_open:
+                self.close()  # the client went away; its session ends on its own
+                return
+            if self.writer.write(framed or transport.frame(frame)) > self._max_bytes:
+                self.close(TOO_SLOW, "too slow: the send queue filled up")
             return
         size = len(frame)
         # An empty outbox takes any one frame: a welcome may be bigger than the byte budget (it
@@ -93,6 +112,8 @@ class Connection:
         if code == TOO_SLOW:
             self._outbox.clear()
             self._queued_bytes = 0
+            if self.writer is not None:
+                self.writer.abort()
             if self.on_drop is not None:
                 self.on_drop()
         self._wake.set()

@@ -11,9 +11,11 @@ from typing import Any
 
 from game_rules import Scenario, epilogue, legitimacy, scores, to_plain
 from game_rules.actions import PUBLIC
+from game_rules.debrief import claims_shown
+from game_rules.views import objectives
 from server.deadlines import clock_view
 from server.room import Room
-from server.store import GameStore
+from server.store import GameStore, StoredEvent
 
 REPORT_COLUMNS = (
     "seat",
@@ -31,17 +33,7 @@ REPORT_COLUMNS = (
 
 
 def _objectives(scenario: Scenario) -> dict[str, Any]:
-    return {
-        s.id: {
-            "ideal": dict(s.preferences.ideal),
-            "weights": dict(s.preferences.weights),
-            "failure": s.failure_value,
-            "side_stakes": dict(s.side_stakes),
-            "turf": dict(s.turf),
-            "goals": [to_plain(g) for g in s.goals],
-        }
-        for s in scenario.seats
-    }
+    return {s.id: objectives(s) for s in scenario.seats}
 
 
 def materials(scenario: Scenario) -> dict[str, Any]:
@@ -61,6 +53,10 @@ def materials(scenario: Scenario) -> dict[str, Any]:
             for s in scenario.seats
         ],
         "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
+        "cards": [
+            {"id": card.id, "title": card.title, "text": card.text, "round": card.round}
+            for card in (*scenario.scripted_events, *scenario.event_table)
+        ],
     }
 
 
@@ -108,11 +104,12 @@ async def game_record(store: GameStore, game_id: str, room: Room) -> dict[str, A
 async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dict[str, Any]:
     """Everything about a game, hidden things included: the debrief's record."""
     meta = await store.meta(game_id)
-    snapshot = await store.load(game_id)
+    snapshot = await store.load(game_id, scenario)
     assert snapshot is not None
     state = snapshot.state
     entries = await store.action_entries(game_id)
-    events = await store.events_since(game_id, 0)
+    every = await store.events_since(game_id, 0)
+    events = standing(every)
     actions = Counter(actor for actor, _, _ in entries)
     orders = Counter(actor for actor, _, action in entries if action.get("type") == "submit_order")
     # Answered offers leave the state at the end of their round; the event log keeps them all.
@@ -166,7 +163,8 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "seats": [{"id": s.id, "name": s.name, "kind": s.kind} for s in scenario.seats],
         "objectives": _objectives(scenario),
         "actions": [{"actor": actor, "player": player, "action": action} for actor, player, action in entries],
-        "events": [{"seq": s.seq, **to_plain(s.event)} for s in events],
+        "events": [{"seq": s.seq, **to_plain(s.event), "by": s.by} for s in every],
+        "undone": sorted({s.seq for s in every} - {s.seq for s in events}),
         "scores": {k: to_plain(v) for k, v in cards.items()},
         "legitimacy": round(legitimacy(scenario, state), 3),
         "epilogue": to_plain(ending) if ending else None,
@@ -180,7 +178,31 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "participation": report,
         "players": players,
         "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
+        "claims": to_plain(claims_shown(scenario, state, [s.event for s in events])),
     }
+
+
+def standing(events: list[StoredEvent]) -> list[StoredEvent]:
+    """The events that still stand: a rollback to round R undoes everything after round R's
+    negotiation opened (up to the rollback, which stands). The log keeps them all."""
+    kept: list[StoredEvent] = []
+    for stored in events:
+        event = stored.event
+        if event.kind == "game_rolled_back":
+            round_number = int(event.detail.get("round", event.round))
+            opened = next(
+                (
+                    index
+                    for index in range(len(kept) - 1, -1, -1)
+                    if kept[index].event.kind == "phase_changed"
+                    and kept[index].event.detail == {"round": round_number, "phase": "negotiate"}
+                ),
+                None,
+            )
+            if opened is not None:
+                del kept[opened + 1 :]
+        kept.append(stored)
+    return kept
 
 
 def participation_csv(exported: dict[str, Any]) -> str:

@@ -13,23 +13,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from game_rules import FACILITATOR, SPECTATOR, Event, GameState, Scenario, view, visible_events
-from game_rules.views import public_view, seat_part
-from server import wire
+from game_rules import FACILITATOR, SPECTATOR, Event, GameState, Scenario, view
+from game_rules.views import can_see, public_view, seat_part
+from server import transport, wire
 from server.patch import Op, diff
-from server.protocol import EventRecord, Events, ServerMessage
+from server.protocol import EventRecord
 
 # The entries of a seat's view that its own part sets (see `game_rules.views.seat_part`).
 SEAT_KEYS = frozenset(
-    {"viewer", "you", "messages", "offers", "pledges", "alliances", "invitations", "soundings", "linked_moves"}
+    {"viewer", "you", "private_messages", "offers", "pledges", "alliances", "invitations", "soundings", "linked_moves"}
 )
 
 
-def event_record(seq: int, event: Event) -> EventRecord:
+def event_record(seq: int, event: Event, by: str = "") -> EventRecord:
     """An event as the wire carries it, with its number."""
-    return EventRecord(
-        seq=seq, kind=event.kind, round=event.round, text=event.text, audience=list(event.audience), detail=event.detail
-    )
+    return EventRecord(**_record(seq, event, by))
 
 
 @dataclass
@@ -49,8 +47,17 @@ class Views:
         return self.public
 
 
-def build(scenario: Scenario, state: GameState, extras: dict[str, Any], viewers: Iterable[str]) -> Views:
-    """The views of these viewers; `extras` (the clock, who is in the room) go into every view."""
+def build(
+    scenario: Scenario,
+    state: GameState,
+    extras: dict[str, Any],
+    viewers: Iterable[str],
+    previous: Views | None = None,
+    touched: set[str] | None = None,
+) -> Views:
+    """The views of these viewers; `extras` (the clock, who is in the room) go into every view.
+    With the `previous` views and the seats a change `touched` (`seats_touched`), the other
+    seats keep their parts as they were: the same objects, which patches pass over at once."""
     public = {**public_view(scenario, state), **extras}
     built = Views(public=public)
     for viewer in viewers:
@@ -59,20 +66,28 @@ def build(scenario: Scenario, state: GameState, extras: dict[str, Any], viewers:
         if viewer == FACILITATOR or state.phase == "ended":
             built.whole[viewer] = {**view(scenario, state, viewer), **extras}
         elif viewer in state.seats:
-            built.seats[viewer] = seat_part(scenario, state, viewer, public)
+            kept = previous.seats.get(viewer) if previous is not None else None
+            if kept is not None and touched is not None and viewer not in touched:
+                built.seats[viewer] = kept
+            else:
+                built.seats[viewer] = seat_part(scenario, state, viewer, public)
     return built
 
 
 def patches(old: Views, new: Views, viewers: Iterable[str]) -> dict[str, list[Op]]:
-    """Each viewer's patch from its old view to its new one."""
+    """Each viewer's patch from its old view to its new one. Viewers whose patches are the same
+    share one list (so their frames are encoded once)."""
     public = diff(old.public, new.public)
     shared = [op for op in public if _top(op) not in SEAT_KEYS]
+    if len(shared) == len(public):
+        shared = public  # one list: seats and spectators then share one frame
     out: dict[str, list[Op]] = {}
     for viewer in viewers:
         if viewer in new.whole or viewer in old.whole:
             out[viewer] = diff(old.of(viewer), new.of(viewer))
         elif viewer in new.seats:
-            out[viewer] = shared + diff(old.seats.get(viewer, {}), new.seats[viewer])
+            own = diff(old.seats.get(viewer, {}), new.seats[viewer])
+            out[viewer] = shared + own if own else shared
         else:
             out[viewer] = public
     return out
@@ -86,30 +101,52 @@ def _top(op: Op) -> str:
 
 @dataclass
 class Frames:
-    """One change's frames by viewer, each encoded once per encoding on first use."""
+    """One change's frames by viewer. Viewers that see the same events and the same patch
+    share a frame, encoded once per encoding on first use."""
 
-    messages: dict[str, ServerMessage]
-    _encoded: dict[tuple[str, str], bytes | str] = field(default_factory=dict)
+    messages: dict[str, dict[str, Any]]
+    _encoded: dict[tuple[int, str], tuple[bytes | str, bytes]] = field(default_factory=dict)
 
-    def encoded(self, viewer: str, protocol: str) -> bytes | str | None:
+    def encoded(self, viewer: str, protocol: str) -> tuple[bytes | str, bytes] | None:
+        """A viewer's frame in an encoding, and the same as websocket frame bytes; None if the
+        viewer gets nothing."""
         message = self.messages.get(viewer)
         if message is None:
             return None
-        key = (viewer, protocol)
-        frame = self._encoded.get(key)
-        if frame is None:
-            frame = self._encoded[key] = wire.encode(protocol, message)
-        return frame
+        key = (id(message), protocol)
+        made = self._encoded.get(key)
+        if made is None:
+            payload = wire.encode_plain(protocol, message)
+            made = self._encoded[key] = (payload, transport.frame(payload))
+        return made
 
 
-def frames(seq: int, events: list[tuple[int, Event]], changes: dict[str, list[Op]]) -> Frames:
+def frames(seq: int, events: list[tuple[int, Event, str]], changes: dict[str, list[Op]]) -> Frames:
     """The `events` frame of each viewer: the events it may see and its patch. A viewer with
-    neither gets no frame."""
-    records = {id(event): event_record(number, event) for number, event in events}
-    plain = [event for _, event in events]
-    out: dict[str, ServerMessage] = {}
+    neither gets no frame. Each event comes with its number and who made it."""
+    records = [(event, _record(number, event, by)) for number, event, by in events]
+    made: dict[tuple[tuple[int, ...], int], dict[str, Any]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for viewer, patch in changes.items():
-        shown = [records[id(e)] for e in visible_events(plain, viewer)]
-        if shown or patch:
-            out[viewer] = Events(seq=seq, events=shown, patch=patch)
+        shown = [record for event, record in records if can_see(viewer, event)]
+        if not shown and not patch:
+            continue
+        key = (tuple(r["seq"] for r in shown), id(patch))
+        message = made.get(key)
+        if message is None:
+            message = made[key] = {"type": "events", "seq": seq, "events": shown, "patch": patch}
+        out[viewer] = message
     return Frames(out)
+
+
+def _record(seq: int, event: Event, by: str) -> dict[str, Any]:
+    """An event as the wire carries it (an `EventRecord`), as a plain map."""
+    return {
+        "seq": seq,
+        "kind": event.kind,
+        "round": event.round,
+        "text": event.text,
+        "audience": list(event.audience),
+        "detail": event.detail,
+        "by": by,
+    }

@@ -23,6 +23,7 @@ from game_rules import Scenario
 from server import keys
 from server.connection import Connection
 from server.errors import ServiceError
+from server.metrics import Metrics
 from server.protocol import Error, Status
 from server.room import STORE_ERRORS, Room
 from server.store import GameStore
@@ -32,7 +33,8 @@ CHANNEL_PREFIX = f"{keys.PREFIX}:{{"
 WORKERS_CHANNEL = f"{keys.PREFIX}:workers"  # always subscribed, so the listener always has a connection
 REVOKE = "revoke:"
 PRESENCE = "presence"
-PRESENCE_SECONDS = 60.0  # a connection's presence entry lasts this long unless its worker renews it
+PRESENCE_SECONDS = 60.0
+PRESENCE_DELAY = 0.3  # a connection's presence entry lasts this long unless its worker renews it
 MAINTENANCE_SECONDS = 10.0
 IDLE_ROOM_SECONDS = 30.0
 BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5)
@@ -53,8 +55,15 @@ def game_of(channel: str) -> str:
 class Hub:
     """The rooms of one worker and the listener that feeds them."""
 
-    def __init__(self, store: GameStore, scenario_of: Callable[[dict[str, str]], Scenario], clock: Callable[[], float]):
+    def __init__(
+        self,
+        store: GameStore,
+        scenario_of: Callable[[dict[str, str]], Scenario],
+        clock: Callable[[], float],
+        metrics: Metrics,
+    ) -> None:
         self.store = store
+        self.metrics = metrics
         self.scenario_of = scenario_of
         self.clock = clock
         self.worker = secrets.token_hex(4)
@@ -63,7 +72,7 @@ class Hub:
         self._pubsub: Any = None
         self._tasks: list[asyncio.Task[None]] = []
         self._catching: dict[str, asyncio.Task[None]] = {}
-        self._wanted: dict[str, bool] = {}  # rooms to catch up, and whether presence changed too
+        self._wanted: dict[str, tuple[bool, int]] = {}  # rooms to catch up: presence changed? newest seq
 
     @property
     def connections(self) -> int:
@@ -96,7 +105,7 @@ class Hub:
             raise ServiceError("unknown_game", f"There is no game {game_id!r}.")
         room = self.rooms.get(game_id)  # another task may have made it meanwhile
         if room is None:
-            room = self.rooms[game_id] = Room(game_id, self.store, self.scenario_of(meta), self.clock)
+            room = self.rooms[game_id] = Room(game_id, self.store, self.scenario_of(meta), self.clock, self.metrics)
             room.meta = meta
             if self._pubsub is not None:
                 with contextlib.suppress(*STORE_ERRORS):  # the listener resubscribes when it reconnects
@@ -212,24 +221,28 @@ class Hub:
         else:
             seq = int(payload.split()[0])
             if room.snapshot is None or seq > room.snapshot.seq:
-                self._schedule(room)
+                self._schedule(room, seq=seq)
 
-    def _schedule(self, room: Room, presence: bool = False) -> None:
+    def _schedule(self, room: Room, presence: bool = False, seq: int = 0) -> None:
         """Catch a room up in the background: one task per room, which runs again if more
-        notifications came while it ran."""
-        wanted = self._wanted.get(room.game_id, False)
-        self._wanted[room.game_id] = wanted or presence
+        notifications came while it ran. `seq` is the newest number notified (0 for presence)."""
+        was_presence, was_seq = self._wanted.get(room.game_id, (False, 0))
+        self._wanted[room.game_id] = (was_presence or presence, max(was_seq, seq))
         running = self._catching.get(room.game_id)
         if running is None or running.done():
             self._catching[room.game_id] = asyncio.create_task(self._catch_up(room))
 
     async def _catch_up(self, room: Room) -> None:
         while room.game_id in self._wanted:
-            presence = self._wanted.pop(room.game_id)
+            if self._wanted[room.game_id] == (True, 0):
+                # Only who is connected changed: wait a moment, so a class joining at once is told
+                # in a few patches, not one per arrival to everyone already there.
+                await asyncio.sleep(PRESENCE_DELAY)
+            presence, seq = self._wanted.pop(room.game_id)
             try:
                 if presence:
                     await self.refresh_presence(room)
-                await room.catch_up()
+                await room.catch_up(None if presence else seq)
             except STORE_ERRORS:
                 return  # the listener notices the outage and catches every room up when it ends
             except ServiceError:

@@ -22,6 +22,19 @@ class Metrics:
             "normarena_requests", "Websocket requests answered, by type.", ["type"], registry=self.registry
         )
         self.errors = Counter("normarena_errors", "Errors sent to clients, by code.", ["code"], registry=self.registry)
+        self.commits = Counter(
+            "normarena_commits",
+            "Commit attempts of game changes, by result: ok, stale (another worker was first), refused.",
+            ["result"],
+            registry=self.registry,
+        )
+        self.acked = Counter("normarena_actions_acked", "Actions applied and acknowledged.", registry=self.registry)
+        self.batch = Histogram(
+            "normarena_commit_batch",
+            "Actions committed together in one write.",
+            buckets=(1, 2, 4, 8, 16, 32, 64),
+            registry=self.registry,
+        )
         self.latency = Histogram(
             "normarena_request_seconds",
             "Time from a request's arrival to its answer being queued, by type.",

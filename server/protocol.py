@@ -93,7 +93,8 @@ ClientMessage = Hello | Act | Ask | Ping | Control
 
 @dataclass(frozen=True)
 class EventRecord:
-    """One event as a client receives it, numbered in the game's sequence."""
+    """One event as a client receives it, numbered in the game's sequence; `by` is the display
+    name of the player whose action made it (players sharing a seat are told apart), or ""."""
 
     seq: int
     kind: str
@@ -101,6 +102,7 @@ class EventRecord:
     text: str
     audience: list[str]
     detail: dict[str, Any]
+    by: str = ""
 
 
 @dataclass(frozen=True)

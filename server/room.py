@@ -22,15 +22,18 @@ from typing import Any
 from redis import exceptions as redis_errors
 
 from game_rules import FACILITATOR, SPECTATOR, Action, Applied, Event, GameState, Rejected, Scenario, apply
+from game_rules.views import seats_touched
 from server import deadlines, fanout, keys
 from server.auth import Role
 from server.connection import Connection, Stage
 from server.errors import ServiceError
+from server.metrics import Metrics
 from server.protocol import Ack, View
-from server.store import Change, Committed, GameStore, Refused, Snapshot, Stale
+from server.store import Change, Committed, GameStore, Refused, ReplayError, Snapshot, Stale, StoredEvent, replay
 
 log = logging.getLogger("normarena.room")
 COMMIT_TRIES = 20
+SNAPSHOT_EVERY = 32  # actions between snapshots of the state: a reader replays at most these
 # What an unreachable, restarting or failing-over Redis raises; any other Redis error is a bug.
 STORE_ERRORS = (
     redis_errors.ConnectionError,
@@ -73,8 +76,11 @@ Plan = tuple[GameState | None, list[Change], list[tuple[str, Action, str]] | Non
 class Room:
     """One game in this worker."""
 
-    def __init__(self, game_id: str, store: GameStore, scenario: Scenario, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, game_id: str, store: GameStore, scenario: Scenario, clock: Callable[[], float], metrics: Metrics
+    ) -> None:
         self.game_id = game_id
+        self.metrics = metrics
         self.store = store
         self.scenario = scenario
         self.clock = clock
@@ -89,16 +95,18 @@ class Room:
         self._views: fanout.Views | None = None
         self._pending: list[Submission] = []
         self._writer: asyncio.Task[None] | None = None
+        self._unsaved = SNAPSHOT_EVERY  # actions committed since the last snapshot of the state
 
     # --- reading --------------------------------------------------------------------------
 
     async def ensure_loaded(self) -> Snapshot:
         """The room's snapshot, read from the store if it has none (call with the lock held)."""
         if self.snapshot is None:
-            snapshot = await self.store.load(self.game_id)
+            snapshot = await self.store.load(self.game_id, self.scenario)
             if snapshot is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
             self.meta = await self.store.meta(self.game_id)
+            self._unsaved = SNAPSHOT_EVERY  # not known: the next commit writes a snapshot
             live = self.live
             if self._views is not None and live:
                 # The snapshot was dropped (a write failed: Redis went away) while connections hold
@@ -107,9 +115,9 @@ class Room:
                 # than a whole view that would leave a gap in their events.
                 since = min(c.seq for c in live)
                 stored = await self.store.events_since(self.game_id, since, snapshot.seq)
-                if stored and stored[0].seq != since + 1:
-                    self._views = None  # the stream lost them: whole views it must be
-                self.deliver(snapshot, [(s.seq, s.event) for s in stored])
+                if snapshot.seq < since or (stored and stored[0].seq != since + 1):
+                    self._views = None  # the store went back, or lost them: whole views it must be
+                self.deliver(snapshot, [(s.seq, s.event, s.by) for s in stored])
                 return snapshot
             self._views = None
             self.snapshot = snapshot
@@ -146,23 +154,26 @@ class Room:
 
     # --- delivering -----------------------------------------------------------------------
 
-    def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event]]) -> None:
+    def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event, str]]) -> None:
         """Make `snapshot` the room's, and send every live connection what it brings."""
-        self.snapshot = snapshot
+        before, self.snapshot = self.snapshot, snapshot
         live = self.live
         if not live:
             self._views = None  # rebuilt from the snapshot when someone connects
         else:
             viewers = {c.viewer for c in live}
-            new = fanout.build(self.scenario, snapshot.state, self.extras(), viewers)
+            touched = None
+            if before is not None and self._views is not None:
+                touched = seats_touched(before.state, snapshot.state, [event for _, event, _ in events])
+            new = fanout.build(self.scenario, snapshot.state, self.extras(), viewers, self._views, touched)
             if self._views is None:
                 self._resync(live, new, snapshot.seq)
             else:
                 frames = fanout.frames(snapshot.seq, events, fanout.patches(self._views, new, viewers))
                 for connection in live:
-                    frame = frames.encoded(connection.viewer, connection.protocol)
-                    if frame is not None:
-                        connection.send_frame(frame)
+                    made = frames.encoded(connection.viewer, connection.protocol)
+                    if made is not None:
+                        connection.send_frame(*made)
                     connection.seq = snapshot.seq
             self._views = new
         self._notify()
@@ -186,10 +197,13 @@ class Room:
         task = asyncio.get_running_loop().create_task(wake())
         task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
 
-    async def catch_up(self) -> None:
+    async def catch_up(self, seq: int | None = None) -> None:
         """Bring the room up to what the store holds (another worker committed, or the store
-        came back), and send each connection what it missed."""
+        came back), and send each connection what it missed. With `seq` (a notification's),
+        nothing is read if the room has that number already: its own commits, say."""
         async with self.lock:
+            if seq is not None and self.snapshot is not None and self.snapshot.seq >= seq:
+                return
             await self._catch_up()
 
     async def _catch_up(self) -> None:
@@ -202,21 +216,51 @@ class Room:
         if head is None:
             return
         self.meta = await self.store.meta(self.game_id)
-        if old is not None and head == (old.version, old.seq):
-            self.refresh_views()  # the meta may have moved (a pause, a clock)
+        if old is None:
+            fresh = await self.store.load(self.game_id, self.scenario)
+            if fresh is not None:
+                self.deliver(fresh, [])
             return
-        if old is None or head[0] != old.version:
-            fresh = await self.store.load(self.game_id)
-            if fresh is None:
-                return
-            snapshot = fresh
-        else:
-            snapshot = Snapshot(old.state, old.version, head[1])  # announcements only: the same state
-        since = old.seq if old is not None else snapshot.seq
-        stored = await self.store.events_since(self.game_id, since, snapshot.seq)
-        if old is not None and snapshot.seq > since and (not stored or stored[0].seq != since + 1):
+        version, seq = head
+        if (version, seq) == (old.version, old.seq):
+            self.refresh_views()  # nothing new in the game; the meta may have moved
+            return
+        if seq < old.seq or version < old.version:
+            # The store went back (a Redis that lost its last writes in a crash): follow it, and
+            # send whole views with its number, so clients forget what it no longer holds.
+            log.warning("game %s: the store went back from event %d to %d", self.game_id, old.seq, seq)
+            fresh = await self.store.load(self.game_id, self.scenario)
+            if fresh is not None:
+                self._views = None
+                self._unsaved = SNAPSHOT_EVERY
+                self.deliver(fresh, [])
+            return
+        stored = await self.store.events_since(self.game_id, old.seq, seq)
+        if seq > old.seq and (not stored or stored[0].seq != old.seq + 1):
             self._views = None  # events we never sent are gone from the stream: send whole views
-        self.deliver(snapshot, [(s.seq, s.event) for s in stored])
+        snapshot = await self._follow(old, version, seq, stored)
+        self.deliver(snapshot, [(s.seq, s.event, s.by) for s in stored])
+
+    async def _follow(self, old: Snapshot, version: int, seq: int, stored: list[StoredEvent]) -> Snapshot:
+        """The state another worker's commits made: their actions applied here again (the engine
+        is deterministic), rather than the whole state read and decoded; after a rollback, which
+        rewrites the log, the state as stored."""
+        if version == old.version:
+            return Snapshot(old.state, old.version, seq, old.action_id)  # announcements: the same state
+        if not any(s.event.kind == "game_rolled_back" for s in stored):
+            later = (await self.store.actions_after(self.game_id, old.action_id))[: version - old.version]
+            try:
+                followed = replay(self.scenario, Snapshot(old.state, old.version, seq, old.action_id), later, version)
+            except ReplayError:
+                log.warning("game %s: the log did not replay onto the state held here; reading it whole", self.game_id)
+            else:
+                self._unsaved += len(later)
+                return followed
+        fresh = await self.store.load(self.game_id, self.scenario)
+        if fresh is None:
+            raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
+        self._unsaved = SNAPSHOT_EVERY
+        return Snapshot(fresh.state, fresh.version, seq, fresh.action_id)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -283,7 +327,13 @@ class Room:
                 changes[-1] = _with_meta(changes[-1], move.meta, move.unmeta)
                 if move.add is not None:
                     await self.store.redis.zadd(keys.deadlines(), {move.add[0]: move.add[1]})
-            stored = await self.store.commit(self.game_id, snapshot.version, changes, state)
+            # A snapshot of the state now and then (and at each new phase): readers replay the
+            # actions since the last one, so a commit need not write the whole state each time.
+            due = move is not None or self._unsaved + len(changes) >= SNAPSHOT_EVERY
+            stored = await self.store.commit(
+                self.game_id, snapshot.version, changes, state.version, state if due else None
+            )
+            self.metrics.commits.labels(type(stored).__name__.lower() if stored is not None else "missing").inc()
             if isinstance(stored, Stale):
                 await self._catch_up()
                 continue
@@ -293,7 +343,12 @@ class Room:
             if stored is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
             self._apply_meta(changes)
-            self.deliver(Snapshot(state, state.version, stored.last), _numbered(changes, stored.first))
+            self._unsaved = 0 if due else self._unsaved + len(changes)
+            self.metrics.acked.inc(len(changes))
+            self.metrics.batch.observe(len(changes))
+            self.deliver(
+                Snapshot(state, state.version, stored.last, stored.action_id), _numbered(changes, stored.first)
+            )
             for (item, change), seq in zip(applied, stored.after, strict=True):
                 item.future.set_result(Ack(id="", seq=seq, version=change.version))
             await self._refuse(refusals)
@@ -369,15 +424,21 @@ class Room:
             for _ in range(COMMIT_TRIES):
                 snapshot = await self.ensure_loaded()
                 state, changes, log = plan(snapshot, dict(self.meta))
-                result = await self.store.commit(self.game_id, snapshot.version, changes, state, log)
+                version = state.version if state is not None else snapshot.version
+                result = await self.store.commit(self.game_id, snapshot.version, changes, version, state, log)
+                self.metrics.commits.labels(type(result).__name__.lower() if result is not None else "missing").inc()
                 if isinstance(result, Stale):
                     await self._catch_up()
                     continue
                 if not isinstance(result, Committed):
                     raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
                 self._apply_meta(changes)
+                if state is not None:
+                    self._unsaved = 0
                 kept = state or snapshot.state
-                self.deliver(Snapshot(kept, kept.version, result.last), _numbered(changes, result.first))
+                self.deliver(
+                    Snapshot(kept, kept.version, result.last, result.action_id), _numbered(changes, result.first)
+                )
                 return result
         raise ServiceError("busy", "The game is very busy; send the same request again.")
 
@@ -404,11 +465,12 @@ def _with_meta(change: Change, meta: dict[str, str], unmeta: tuple[str, ...]) ->
     )
 
 
-def _numbered(changes: list[Change], first: int) -> list[tuple[int, Event]]:
+def _numbered(changes: list[Change], first: int) -> list[tuple[int, Event, str]]:
+    """The events of committed changes with their numbers and who made them."""
     out = []
     seq = first
     for change in changes:
         for event in change.events:
-            out.append((seq, event))
+            out.append((seq, event, change.player))
             seq += 1
     return out

@@ -20,6 +20,7 @@ import uvicorn
 from server.app import create_app
 from server.embedded_redis import DataFolderBusy, EmbeddedRedis, default_data_dir
 from server.settings import Settings
+from server.transport import uvicorn_config
 
 OPERATOR_FILE = "operator-token"
 
@@ -52,23 +53,10 @@ def serve(settings: Settings) -> int:
             settings = dataclasses.replace(settings, public_url=f"http://{_lan_address()}:{settings.port}")
         _announce(settings)
         warnings.filterwarnings("ignore", message=".*`websockets` implementation is deprecated", category=UserWarning)
-        config = uvicorn.Config(
-            create_app(settings),
-            # The websockets implementation waits for a socket to drain before writing more, so a
-            # client that stops reading blocks its writer and its bounded outbox drops it.
-            ws="websockets",
-            ws_max_size=settings.hard_frame_bytes,
-            # Frames are patches of a few hundred bytes: compressing them costs more CPU than it
-            # saves bytes (bench/README.md), and each compressor holds ~300 KB per connection.
-            ws_per_message_deflate=False,
-            loop="auto",  # uvloop where it is installed (not on Windows)
-            http="auto",  # httptools
-            log_level="warning",
-        )
-        # The socket itself, not its fd: uvicorn takes an fd for a Unix socket, so uvloop served TCP
-        # clients through Unix transports, without TCP_NODELAY, and a frame sent right after
-        # another (an ack after its events) waited up to 40 ms for the client's delayed ACK.
-        uvicorn.Server(config).run(sockets=[listener])
+        # The socket itself, not its fd: uvicorn takes an fd for a Unix socket, so TCP clients were
+        # served without TCP_NODELAY, and a frame sent right after another (an ack after its
+        # events) waited up to 40 ms for the client's delayed ACK. (Found by the reliability tests.)
+        uvicorn.Server(uvicorn_config(create_app(settings), settings)).run(sockets=[listener])
     except ServeError as error:
         print(f"normarena serve: {error}", file=sys.stderr)
         return 1

@@ -24,6 +24,7 @@ from server.errors import ServiceError
 from server.fanout import event_record
 from server.protocol import Ack, Ask, ClientMessage, Control, Error, Fork, Hello, LegalEntry, Ping, Pong, Turn, Welcome
 from server.room import STORE_ERRORS, unavailable
+from server.transport import writer_for
 from server.workers import Worker
 
 log = logging.getLogger("normarena.session")
@@ -43,24 +44,33 @@ async def websocket_endpoint(socket: WebSocket) -> None:
     # No subprotocol asked for (a plain terminal client): the first frame decides.
     protocol = next((p for p in requested if p in wire.SUBPROTOCOLS), "")
     await socket.accept(subprotocol=protocol or None)
-    connection = Connection(socket, protocol, address, settings.send_queue, settings.send_queue_bytes)
+    writer = writer_for(socket.scope)
+    if writer is not None:
+        await writer.ready()
+    connection = Connection(socket, protocol, address, settings.send_queue, settings.send_queue_bytes, writer)
     if not worker.sockets_by_address.enter(address):
         connection.protocol = connection.protocol or wire.JSON
         connection.send(Error(id="", code="too_many_connections", message="Too many connections from your address."))
         connection.close(POLICY, "too many connections")
-        await connection.pump()
+        if writer is None:
+            await connection.pump()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(socket.close(code=POLICY), 1.0)
         return
-    pump = asyncio.create_task(connection.pump())
     serving = asyncio.current_task()
     assert serving is not None
+    # Frames go straight to the socket; only on another websocket stack does a task write them.
+    pump = asyncio.create_task(connection.pump()) if writer is None else None
 
     def drop() -> None:
         # A client too slow to read: stop serving it at once, whatever its writer is stuck on.
-        pump.cancel()
+        if pump is not None:
+            pump.cancel()
         serving.cancel()
 
     connection.on_drop = drop
-    pump.add_done_callback(lambda _: serving.cancel() if connection.stage is not Stage.CLOSED else None)
+    if pump is not None:
+        pump.add_done_callback(lambda _: serving.cancel() if connection.stage is not Stage.CLOSED else None)
     try:
         await _serve(connection, worker)
     except (WebSocketDisconnect, asyncio.CancelledError):
@@ -74,7 +84,7 @@ async def websocket_endpoint(socket: WebSocket) -> None:
         if connection.stage is not Stage.CLOSED:
             connection.close()
         await worker.hub.leave(connection)
-        if not pump.done():
+        if pump is not None and not pump.done():
             try:
                 await asyncio.wait_for(asyncio.shield(pump), 1.0)
             except (TimeoutError, asyncio.CancelledError, Exception):
@@ -208,7 +218,7 @@ async def _hello(connection: Connection, message: Hello, worker: Worker) -> None
                     seat=role.seat,
                     seq=snapshot.seq,
                     view=room.view_of(role.viewer),
-                    missed=[event_record(s.seq, s.event) for s in missed if id(s.event) in shown],
+                    missed=[event_record(s.seq, s.event, s.by) for s in missed if id(s.event) in shown],
                     player=role.player,
                     server_time=round(worker.service.clock(), 3),
                 )

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgpack
 
-from game_rules import Action, Event, GameState, from_plain, to_plain
+from game_rules import Action, Applied, Event, GameState, Scenario, apply, decode_action, from_plain, to_plain
 from server import keys
 
 COMMIT_SCRIPT = (Path(__file__).with_name("commit.lua")).read_text(encoding="utf-8")
@@ -36,17 +36,20 @@ def unpack(raw: bytes) -> Any:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A game as stored: its state, version and the number of its newest event."""
+    """A game at a moment: its state, version, the number of its newest event, and the id of the
+    newest action its state includes (in the action log)."""
 
     state: GameState
     version: int
     seq: int
+    action_id: str = "0-0"
 
 
 @dataclass(frozen=True)
 class StoredEvent:
     seq: int
     event: Event
+    by: str = ""  # the display name of the player whose action made it, if a player's
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,12 @@ class Change:
 
 @dataclass(frozen=True)
 class Committed:
-    """The commit went in: its event numbers, and the newest number after each change."""
+    """The commit went in: its event numbers, the newest action's id in the log, and the newest
+    event number after each change."""
 
     first: int
     last: int
+    action_id: str
     after: tuple[int, ...]
 
 
@@ -115,7 +120,8 @@ class GameStore:
         """Store a new game: its first state, what it was made from, its tokens, join codes,
         and (for a fork) the action log that led to its state, with the events it made."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.state(game_id), mapping={"version": state.version, "seq": len(events), "state": pack(state)})
+            head = {"version": state.version, "seq": len(events), "state": pack(state), "snap_version": state.version}
+            pipe.hset(keys.state(game_id), mapping=head)
             pipe.hset(keys.meta(game_id), mapping=meta)
             if tokens:
                 pipe.hset(keys.tokens(game_id), mapping=tokens)
@@ -129,6 +135,9 @@ class GameStore:
                 for key in keys.game_keys(game_id):
                     pipe.expire(key, self.ttl)
             await pipe.execute()
+        # The first snapshot includes the whole log it was made with (a fork's history).
+        tip = await self.redis.xrevrange(keys.actions(game_id), count=1)
+        await self.redis.hset(keys.state(game_id), "snap_log", tip[0][0].decode() if tip else "0-0")
         for code, target in codes.items():
             await self.set_code(code, target)
 
@@ -187,12 +196,22 @@ class GameStore:
             await self.redis.hdel(keys.tokens(game_id), *stale)
         return len(stale)
 
-    async def load(self, game_id: str) -> Snapshot | None:
-        """The game's current state, version and newest event number."""
-        version, seq, raw = await self.redis.hmget(keys.state(game_id), "version", "seq", "state")
+    async def load(self, game_id: str, scenario: Scenario) -> Snapshot | None:
+        """The game now: its last snapshot, with the actions logged after it applied again (the
+        engine is deterministic, so this is the state every commit saw)."""
+        version, seq, raw, since = await self.redis.hmget(keys.state(game_id), "version", "seq", "state", "snap_log")
         if version is None or raw is None:
             return None
-        return Snapshot(state=from_plain(GameState, unpack(raw)), version=int(version), seq=int(seq))
+        snapshot = Snapshot(from_plain(GameState, unpack(raw)), -1, int(seq), (since or b"0-0").decode())
+        return replay(scenario, snapshot, await self.actions_after(game_id, snapshot.action_id), int(version))
+
+    async def actions_after(self, game_id: str, action_id: str) -> list[tuple[str, str, Action]]:
+        """The actions logged after `action_id`, in order: (their id, actor, action)."""
+        entries = await self.redis.xrange(keys.actions(game_id), min=f"({action_id}", max="+")
+        return [
+            (entry_id.decode(), fields[b"actor"].decode(), decode_action(unpack(fields[b"action"])))
+            for entry_id, fields in entries
+        ]
 
     async def head(self, game_id: str) -> tuple[int, int] | None:
         """The game's version and newest event number, without its state."""
@@ -204,14 +223,16 @@ class GameStore:
         game_id: str,
         expected_version: int,
         changes: Sequence[Change],
-        state: GameState | None = None,
+        version: int,
+        snapshot: GameState | None = None,
         log: Sequence[tuple[str, Action, str]] | None = None,
     ) -> CommitResult:
-        """Write `changes` (and the new `state`, and for a rollback the new action `log`) if the
-        game is still at `expected_version`; see `commit.lua`."""
+        """Write `changes`, taking the game to `version` (with a `snapshot` of its state after them
+        now and then, and for a rollback its new action `log`), if the game is still at
+        `expected_version`; see `commit.lua`."""
         batch: dict[str, Any] = {
             "expect": expected_version,
-            "version": state.version if state is not None else expected_version,
+            "version": version,
             "channel": keys.channel(game_id),
             "ttl": self.ttl,
             "items": [
@@ -230,15 +251,16 @@ class GameStore:
                 for change in changes
             ],
         }
-        if state is not None:
-            batch["state"] = pack(state)
+        if snapshot is not None:
+            batch["state"] = pack(snapshot)
         if log is not None:
             batch["log"] = [[actor, pack(action), player] for actor, action, player in log]
         # Redis's Lua msgpack reads no `bin` type: blobs travel as raw strings (Lua strings are bytes).
         reply = await self._commit(keys=keys.game_keys(game_id), args=[msgpack.packb(batch, use_bin_type=False)])
         verdict = reply[0].decode() if isinstance(reply[0], bytes) else reply[0]
         if verdict == "ok":
-            return Committed(first=int(reply[1]), last=int(reply[2]), after=tuple(int(x) for x in reply[3:]))
+            action_id = reply[3].decode() if isinstance(reply[3], bytes) else str(reply[3])
+            return Committed(int(reply[1]), int(reply[2]), action_id, tuple(int(x) for x in reply[4:]))
         if verdict == "stale":
             return Stale(int(reply[1]))
         if verdict == "problems":
@@ -253,7 +275,8 @@ class GameStore:
         out = []
         for entry_id, fields in entries:
             number = int(entry_id.decode().split("-")[0])
-            out.append(StoredEvent(seq=number, event=from_plain(Event, unpack(fields[b"event"]))))
+            by = fields.get(b"by", b"").decode()
+            out.append(StoredEvent(seq=number, event=from_plain(Event, unpack(fields[b"event"])), by=by))
         return out
 
     async def action_entries(self, game_id: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -267,6 +290,26 @@ class GameStore:
     async def action_log(self, game_id: str) -> list[tuple[str, dict[str, Any]]]:
         """Every applied action, as (actor, action in wire form)."""
         return [(actor, action) for actor, _, action in await self.action_entries(game_id)]
+
+
+def replay(
+    scenario: Scenario, snapshot: Snapshot, actions: Sequence[tuple[str, str, Action]], version: int
+) -> Snapshot:
+    """A snapshot brought forward by applying logged actions again; it must reach `version`."""
+    state = snapshot.state
+    for _, actor, action in actions:
+        result = apply(scenario, state, actor, action)
+        if not isinstance(result, Applied):
+            raise ReplayError(f"a logged action no longer applies: {actor} {action!r}: {result}")
+        state = result.state
+    if state.version != version:
+        raise ReplayError(f"replaying the log reached version {state.version}, not the stored {version}")
+    action_id = actions[-1][0] if actions else snapshot.action_id
+    return Snapshot(state, state.version, snapshot.seq, action_id)
+
+
+class ReplayError(RuntimeError):
+    """The stored snapshot and action log do not agree: the store was damaged."""
 
 
 def replace_version(state: GameState, version: int) -> GameState:

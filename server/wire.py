@@ -35,7 +35,11 @@ class WireError(Exception):
 
 def encode(protocol: str, message: ServerMessage) -> bytes | str:
     """A server message in the connection's encoding."""
-    plain = _plain_message(message)
+    return encode_plain(protocol, _plain_message(message))
+
+
+def encode_plain(protocol: str, plain: dict[str, Any]) -> bytes | str:
+    """A message already in plain form (built by the fan-out) in the connection's encoding."""
     if protocol == JSON:
         return json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
     packed: bytes = msgpack.packb(plain, use_bin_type=True)

@@ -82,9 +82,10 @@ class Worker:
     def make(cls, settings: Settings, clock: Any = time.time) -> Worker:
         redis = connect_redis(settings)
         store = GameStore(redis, settings.game_ttl_seconds)
-        hub = Hub(store, scenario_of_meta, clock)
+        metrics = Metrics()
+        hub = Hub(store, scenario_of_meta, clock, metrics)
         service = GameService(store, hub, clock, settings.players_per_seat)
-        return cls(settings, redis, store, hub, service, Autopilots(service))
+        return cls(settings, redis, store, hub, service, Autopilots(service), metrics)
 
     async def start(self) -> None:
         if self.settings.cluster:

@@ -236,9 +236,11 @@ def assert_seat_view_keeps_secrets(point: Checkpoint, seat: str) -> None:
         if "pledger" in value:
             assert path[:1] == ("pledges",), f"{seat} sees a pledge at {path}"
 
-    # Messages: exactly those it may read; no other message's text anywhere in the view.
-    # (Older ones may be left out of the view: they reached the seat as events.)
-    listed = {m["number"] for m in seen["messages"]}
+    # Messages: exactly those it may read, the public ones in `messages` and the others in
+    # `private_messages`; no other message's text anywhere in the view.
+    assert all(m["to"] == PUBLIC for m in seen["messages"]), f"{seat} has a private message among the public"
+    assert all(m["to"] != PUBLIC for m in seen["private_messages"]), f"{seat} has a public message among its own"
+    listed = {m["number"] for m in (*seen["messages"], *seen["private_messages"])}
     for message in state.messages:
         readable = can_read(message, seat)
         assert (message.number in listed) == readable, f"{seat}: {message}"

@@ -63,8 +63,9 @@ def test_public_message_is_recorded_and_counted_under_public(quick: Scenario) ->
 def test_private_message_is_read_only_by_sender_and_recipient(quick: Scenario) -> None:
     state = ok(quick, started(quick), "norway", SendMessage(to="nupi", text="Lunch?"))
     assert state.message_counts["norway"] == {"nupi": 1}
-    readers = {seat for seat in quick.seat_ids if view(quick, state, seat)["messages"]}
+    readers = {seat for seat in quick.seat_ids if view(quick, state, seat)["private_messages"]}
     assert readers == {"norway", "nupi"}
+    assert all(not view(quick, state, seat)["messages"] for seat in quick.seat_ids), "the public list stays public"
 
 
 def test_alliance_message_counts_each_other_member_as_a_recipient(quick: Scenario) -> None:
@@ -72,7 +73,7 @@ def test_alliance_message_counts_each_other_member_as_a_recipient(quick: Scenari
     state = ok(quick, state, "norway", SendMessage(to=f"alliance:{alliance}", text="Panel next round."))
     state = ok(quick, state, "norway", SendMessage(to=f"alliance:{alliance}", text="Agreed?"))
     assert state.message_counts["norway"] == {"nupi": 2, "dpko": 2}
-    readers = {seat for seat in quick.seat_ids if view(quick, state, seat)["messages"]}
+    readers = {seat for seat in quick.seat_ids if view(quick, state, seat)["private_messages"]}
     assert readers == {"norway", "nupi", "dpko"}
 
 
@@ -302,5 +303,5 @@ def test_a_seat_that_joins_an_alliance_does_not_read_what_was_said_before(quick:
     state = ok(quick, state, "norway", InviteToAlliance(alliance=alliance, seat="china"))
     state = ok(quick, state, "china", JoinAlliance(alliance=alliance))
     state = ok(quick, state, "nupi", SendMessage(to=f"alliance:{alliance}", text="after china"))
-    seen = [m["text"] for m in view(quick, state, "china")["messages"]]
+    seen = [m["text"] for m in view(quick, state, "china")["private_messages"]]
     assert seen == ["after china"]

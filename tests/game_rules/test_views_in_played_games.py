@@ -17,6 +17,7 @@ import pytest
 from bots import make_bot, parse_lineup
 from game_rules import FACILITATOR, PUBLIC, Applied, GameState, Scenario, apply, legal_actions, new_game, view
 from game_rules.actions import Action, ClosePhase, SendMessage, StartGame
+from game_rules.views import public_view, seat_part, seats_touched
 from scenarios import load_scenario
 from tests.game_rules.secrecy import (
     SCENARIOS,
@@ -122,3 +123,22 @@ def test_character_games_show_each_viewer_only_what_it_may_see(name: str, seed: 
     moments = play(scenario, seed, bot_chooser(scenario, "auto", seed))
     final = check_game(scenario, moments, every=10)
     assert final.phase == "ended"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_change_leaves_the_parts_of_seats_it_did_not_touch_as_they_were(name: str) -> None:
+    """`seats_touched` lets a server rebuild only some seats' parts of their views: every other
+    seat's part must be exactly what it was, at every step of random and character games."""
+    scenario = load_scenario(name)
+    checked = 0
+    for moments in (play(scenario, 5, random_chooser(5)), play(scenario, 6, bot_chooser(scenario, "auto", 6))):
+        for moment in moments:
+            touched = seats_touched(moment.before, moment.after, moment.events)
+            if touched is None or moment.after.phase == "ended":
+                continue
+            before, after = public_view(scenario, moment.before), public_view(scenario, moment.after)
+            for seat in set(scenario.seat_ids) - touched:
+                was = seat_part(scenario, moment.before, seat, before)
+                assert seat_part(scenario, moment.after, seat, after) == was, (seat, moment.action)
+                checked += 1
+    assert checked > 1000, "too few untouched seats were checked to mean anything"

@@ -113,9 +113,13 @@ class Client:
             self.inbox.append(answer)
 
     async def next_events(self, timeout: float = 30.0) -> dict[str, Any]:
-        """Wait for events that arrive after this call (older ones in the inbox are dropped)."""
+        """Wait for events that arrive after this call (older ones in the inbox are dropped, and
+        frames that only patch the view, someone joining say, are passed over)."""
         self.inbox = [m for m in self.inbox if m["type"] != "events"]
-        return await self.expect("events", timeout=timeout)
+        while True:
+            frame = await self.expect("events", timeout=timeout)
+            if frame["events"]:
+                return frame
 
     async def turn(self) -> tuple[dict[str, Any], list[LegalAction]]:
         """The seat's view and legal actions now; waits and asks again if rate-limited."""

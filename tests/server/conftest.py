@@ -14,6 +14,7 @@ import uvicorn
 from server.app import create_app
 from server.embedded_redis import EmbeddedRedis, free_port
 from server.settings import Settings
+from server.transport import uvicorn_config
 
 
 @pytest.fixture(scope="session")
@@ -38,15 +39,7 @@ def redis_url(redis_server: EmbeddedRedis) -> str:
 async def running(settings: Settings) -> AsyncIterator[str]:
     """Serve the app on a free loopback port until the block ends; yields the base URL."""
     settings = dataclasses.replace(settings, port=settings.port or free_port())
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=settings.port,
-        ws="websockets",
-        ws_max_size=settings.hard_frame_bytes,
-        log_level="warning",
-        lifespan="on",
-    )
+    config = uvicorn_config(create_app(settings), settings, host="127.0.0.1", port=settings.port, lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(200):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
 from arena_client import GameClient, ServerError, create_game, join
 from arena_client.runner import run_tournament
 from bots import parse_lineup
-from scenarios import load_scenario
+from scenarios import load_scenario, scenario_path
 from simulation.summary import run_games
 
 
@@ -102,3 +103,24 @@ async def test_a_tournament_of_twenty_classroom_games_between_two_strategies(red
     assert summary["by_strategy"]["broker"]["n"] == 20 * 4
     assert 0.0 <= summary["adoption_rate"] <= 1.0
     assert all(stat["ci95"] is not None for stat in summary["by_seat"].values())
+
+
+async def test_a_tournament_plays_a_scenario_file_uploaded_with_each_game(server: str, tmp_path: Path) -> None:
+    """`tournament --scenario PATH` sends the file with each game: the server plays exactly it."""
+    text = (Path(scenario_path("classroom-quick"))).read_text(encoding="utf-8")
+    mine = tmp_path / "my-class.toml"
+    mine.write_text(text.replace("Integrated Missions in 45 Minutes", "Our own class"), encoding="utf-8")
+    remote = await run_tournament(f"http://{server}", str(mine), 2, "auto", seed=11)
+    scenario = load_scenario(str(mine))
+    local = list(run_games(scenario, 2, 11, lambda i: parse_lineup("auto", scenario)))
+    assert [r.scores for r in remote] == [r.scores for r in local]
+
+
+async def test_an_uploaded_scenario_that_is_not_valid_is_refused_with_its_problems(server: str) -> None:
+    base = f"http://{server}"
+    with pytest.raises(ServerError) as refused:
+        await create_game(base, "", 1, scenario_toml='title = "half a scenario"\n')
+    assert refused.value.code == "invalid_scenario" and "upload" in refused.value.message
+    with pytest.raises(ServerError) as broken:
+        await create_game(base, "", 1, scenario_toml="this is [not toml")
+    assert broken.value.code == "invalid_scenario" and "TOML" in broken.value.message
