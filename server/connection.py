@@ -92,7 +92,10 @@ class Connection:
                 self.close(TOO_SLOW, "too slow: the send queue filled up")
             return
         size = len(frame)
-        if len(self._outbox) >= self._max_frames or self._queued_bytes + size > self._max_bytes:
+        # An empty outbox takes any one frame: a welcome may be bigger than the byte budget (it
+        # carries every event missed since `last_seq`), and a client that reads is not too slow.
+        full = len(self._outbox) >= self._max_frames or self._queued_bytes + size > self._max_bytes
+        if full and self._outbox:
             self.close(TOO_SLOW, "too slow: the send queue filled up")
             return
         self._outbox.append(frame)

@@ -106,8 +106,20 @@ class Room:
             if snapshot is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
             self.meta = await self.store.meta(self.game_id)
-            self._views = None
             self._unsaved = SNAPSHOT_EVERY  # not known: the next commit writes a snapshot
+            live = self.live
+            if self._views is not None and live:
+                # The snapshot was dropped (a write failed: Redis went away) while connections hold
+                # views and event numbers from before: send them the events committed meanwhile
+                # (by another worker, or our own write whose reply was lost) and the patch, rather
+                # than a whole view that would leave a gap in their events.
+                since = min(c.seq for c in live)
+                stored = await self.store.events_since(self.game_id, since, snapshot.seq)
+                if snapshot.seq < since or (stored and stored[0].seq != since + 1):
+                    self._views = None  # the store went back, or lost them: whole views it must be
+                self.deliver(snapshot, [(s.seq, s.event, s.by) for s in stored])
+                return snapshot
+            self._views = None
             self.snapshot = snapshot
         return self.snapshot
 
@@ -195,6 +207,10 @@ class Room:
             await self._catch_up()
 
     async def _catch_up(self) -> None:
+        if self.snapshot is None:
+            with contextlib.suppress(ServiceError):  # the game is gone (it expired): nothing to send
+                await self.ensure_loaded()  # which sends live connections what they missed
+            return
         old = self.snapshot
         head = await self.store.head(self.game_id)
         if head is None:
@@ -303,8 +319,7 @@ class Room:
                 state = result.state
                 applied.append((item, self._change(item, result)))
             if not applied:
-                for item, rejection in refusals:
-                    item.future.set_exception(ServiceError(rejection.code, rejection.message))
+                await self._refuse(refusals)
                 return
             move = deadlines.after_change(self.game_id, self.meta, snapshot.state, state, self.clock())
             changes = [change for _, change in applied]
@@ -336,13 +351,26 @@ class Room:
             )
             for (item, change), seq in zip(applied, stored.after, strict=True):
                 item.future.set_result(Ack(id="", seq=seq, version=change.version))
-            for item, rejection in refusals:
-                item.future.set_exception(ServiceError(rejection.code, rejection.message))
+            await self._refuse(refusals)
             if move is not None and move.remove:
                 with contextlib.suppress(*STORE_ERRORS):  # a stale member is dropped by the deadline loop
                     await self.store.redis.zrem(keys.deadlines(), move.remove)
             return
         self._fail(waiting, ServiceError("busy", "The game is very busy; send the same request again."))
+
+    async def _refuse(self, refusals: list[tuple[Submission, Rejected]]) -> None:
+        """Answer what the engine refused; but an action sent again whose first sending went in
+        (its ack was lost with a worker or a connection) is refused by the engine now (say, for
+        resources its first application spent): it gets its first ack, as a retry must."""
+        ids = [item.ack_key for item, _ in refusals if item.ack_key]
+        earlier = dict(zip(ids, await self.store.redis.hmget(keys.acks(self.game_id), ids), strict=True)) if ids else {}
+        for item, rejection in refusals:
+            prior = earlier.get(item.ack_key)
+            if prior is not None:
+                seq, version = (int(x) for x in prior.split())
+                item.future.set_result(Ack(id="", seq=seq, version=version, repeated=True))
+            else:
+                item.future.set_exception(ServiceError(rejection.code, rejection.message))
 
     def _change(self, item: Submission, result: Applied) -> Change:
         unmeta: tuple[str, ...] = ()

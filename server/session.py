@@ -126,6 +126,10 @@ async def _serve(connection: Connection, worker: Worker) -> None:
                 connection.close(POLICY, "flooding")
                 return
             connection.send(Error(id=_peek_id(connection.protocol, frame), code="rate_limited", message=SLOW_DOWN))
+            # Read nothing more from this connection until its bucket has had time to refill: a flood
+            # then waits in its own socket's buffers instead of costing the worker a refusal per frame
+            # (72 flooding tokens took other players' p99 from 1 ms to 300 ms without this).
+            await asyncio.sleep(1 / limiter.rate)
             continue
         strikes = 0
         request_id = ""

@@ -56,3 +56,12 @@ def allied(scenario: Scenario, state: GameState, founder: str, *members: str) ->
 def close(scenario: Scenario, state: GameState) -> GameState:
     """Close the current phase as the facilitator would."""
     return ok(scenario, state, FACILITATOR, ClosePhase())
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--soak-seconds",
+        type=float,
+        default=30.0,
+        help="how long the reliability soak plays its 100 games at once (default 30)",
+    )
