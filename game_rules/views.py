@@ -111,7 +111,9 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
                 politicisation=round(live.politicisation, 3),
             )
         elif show == "band":
-            entry.update(disposition=disposition_band(value), ownership=disposition_band(live.ownership))
+            entry.update(
+                disposition=disposition_band(scenario, value), ownership=disposition_band(scenario, live.ownership)
+            )
         blocs.append(entry)
     table: dict[str, Any] = {
         "scenario": scenario.id,

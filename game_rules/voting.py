@@ -10,7 +10,6 @@ from game_rules.state import GameState, PledgeRecord, VoteRecord, replace
 from game_rules.world import disposition, ripeness, yes_share
 
 CHOICES: tuple[Choice, ...] = ("yes", "no", "abstain")
-SECURITY_COUNCIL_MAJORITY = 9
 
 
 def voters(scenario: Scenario) -> list[str]:
@@ -74,7 +73,7 @@ def hold_vote(scenario: Scenario, state: GameState, events: list[Event]) -> Vote
             council_yes = round(bloc.council_seats * shares[bloc.id])
             yes += council_yes
             no += bloc.council_seats - council_yes
-        passed = yes >= SECURITY_COUNCIL_MAJORITY and not vetoes
+        passed = yes >= scenario.rules.council_majority and not vetoes
     else:
         bloc_votes = sum(b.votes for b in scenario.blocs) or 1
         bloc_yes = sum(b.votes * shares[b.id] for b in scenario.blocs)

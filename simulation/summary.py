@@ -14,8 +14,6 @@ from game_rules import Scenario, epilogue, legitimacy, scores
 from game_rules.state import VoteRecord
 from simulation.play import PlayedGame, play_game
 
-SC_MAJORITY = 9 / 15
-
 
 def default_workers() -> int:
     """Processes to play games in: the machine's cores, up to four."""
@@ -35,7 +33,7 @@ def vote_margin(scenario: Scenario, vote: VoteRecord) -> float:
     needed = {
         "consensus": scenario.rules.consensus_threshold,
         "two_thirds": 2 / 3,
-        "security_council": SC_MAJORITY,
+        "security_council": scenario.rules.council_majority / 15,
     }[scenario.decision_rule]
     return share - needed
 
