@@ -140,6 +140,10 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = (), id_
         spoils=[],
         soundings=[],
         pooled_fund=0,
+        side_leans={
+            issue.id: {b.id: issue.bloc_lean.get(b.id, scenario.rules.side_issue_default_lean) for b in scenario.blocs}
+            for issue in scenario.side_issues
+        },
         side_issue_results={},
         votes=[],
         bulletins=[],

@@ -98,3 +98,24 @@ def test_unknown_mechanic_is_refused() -> None:
     result = simulate("--scenario", "classroom-quick", "--ablate", "gravity")
     assert result.returncode == 2
     assert "gravity" in result.stderr
+
+
+def test_every_scenario_command_the_help_names_exists() -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "normarena", "scenario", "--help"], capture_output=True, text=True, check=False
+    )
+    for command in ("list", "validate", "describe", "schema"):
+        assert command in listed.stdout
+
+
+def test_scenario_describe_shows_the_clocks_the_length_and_the_questions() -> None:
+    described = subprocess.run(
+        [sys.executable, "-m", "normarena", "scenario", "describe", "classroom-quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert described.returncode == 0, described.stderr
+    assert "a class of about 45 minutes" in described.stdout
+    assert "classroom clock negotiate 3 min, act 1.5 min, vote 30 s" in described.stdout
+    assert "Discussion questions:" in described.stdout and "  1. " in described.stdout
