@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from arena_client.client import GameClient, ServerError, create_game, export_game, join
@@ -17,6 +17,7 @@ from bots import make_bot, parse_lineup
 from scenarios import load_scenario
 from simulation.play import STEPS_PER_SEAT_PHASE
 from simulation.summary import game_seed
+from simulation.tally import tally_actions, tally_events
 
 IDLE_WAIT = 30.0
 
@@ -53,6 +54,7 @@ class TournamentGame:
     legitimacy: float
     scores: dict[str, float]
     lineup: dict[str, str]
+    tally: dict[str, Any] = field(default_factory=dict)  # votes by cause, pledges, offers by kind...
 
 
 async def play_game_remotely(base: str, scenario_name: str, seed: int, lineup: dict[str, str]) -> dict[str, Any]:
@@ -125,6 +127,10 @@ async def run_tournament(
                 legitimacy=exported["legitimacy"],
                 scores={seat: card["score"] for seat, card in exported["scores"].items()},
                 lineup=lineup,
+                tally={
+                    **tally_events(exported.get("events", [])),
+                    **tally_actions((a["actor"], a["action"]) for a in exported.get("actions", [])),
+                },
             )
         )
         progress()

@@ -215,6 +215,7 @@ class Rules:
     failed_vote_goodwill: float
     side_issue_default_lean: float
     side_issue_seat_pull: float
+    side_issue_jitter: float
     side_issue_lobby_lean: float
     council_majority: int
     ownership_disposition_pivot: float

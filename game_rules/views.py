@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from game_rules.actions import FACILITATOR, PUBLIC
+from game_rules.actions import FACILITATOR, PUBLIC, Pledge, Terms
 from game_rules.codec import to_plain
 from game_rules.events import Event
 from game_rules.negotiation import alliance_span
 from game_rules.orders import reserved, staff_of
 from game_rules.scenario import Scenario
 from game_rules.scoring import epilogue, scores
-from game_rules.state import GameState, Message
+from game_rules.state import GameState, Message, Offer, PledgeRecord
+from game_rules.voting import side_issue_outlook
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
 
 SPECTATOR = "spectator"
@@ -46,12 +47,12 @@ def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, 
     part: dict[str, Any] = {"viewer": seat, "you": _you(scenario, state, seat)}
     part["messages"] = [_message(m) for m in state.messages if _can_read(m, seat)]
     part["offers"] = [
-        to_plain(o)
+        _offer(o)
         for o in state.offers.values()
         if seat in (o.sender, o.recipient) and (o.status == "open" or o.round == state.round)
     ]
     part["pledges"] = [
-        to_plain(p)
+        _pledge_record(p)
         for p in state.pledges
         if seat in (p.pledger, p.beneficiary) and (p.status == "pending" or p.round == state.round)
     ]
@@ -65,7 +66,7 @@ def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, 
         alliances.append(alliance)
     part["alliances"] = alliances
     part["invitations"] = [a.id for a in state.alliances.values() if seat in a.invited]
-    part["soundings"] = [to_plain(s) for s in state.soundings if seat in s.audience]
+    part["soundings"] = [_frozen(s) for s in state.soundings if seat in s.audience]
     part["linked_moves"] = _linked_moves(state, seat)
     return part
 
@@ -96,8 +97,65 @@ def _message(message: Message) -> dict[str, Any]:
     }
 
 
+# Plain forms of immutable records (votes, soundings, goals, the rules), remembered because
+# every view of every decision repeats them. Each entry keeps its record alive, so an id is
+# never reused while it is remembered; views share these maps and must not change them.
+_FROZEN: dict[int, tuple[object, Any]] = {}
+FROZEN_MEMORY = 4096
+
+
+def _frozen(record: object) -> Any:
+    """The plain form of an immutable record, built once while it is remembered."""
+    entry = _FROZEN.get(id(record))
+    if entry is None or entry[0] is not record:
+        if len(_FROZEN) >= FROZEN_MEMORY:
+            _FROZEN.clear()
+        entry = (record, to_plain(record))
+        _FROZEN[id(record)] = entry
+    return entry[1]
+
+
+# Written out by hand, as `to_plain` would write them: every view of every decision lists them.
+def _pledge(pledge: Pledge) -> dict[str, Any]:
+    return {"kind": pledge.kind, "target": pledge.target, "value": pledge.value}
+
+
+def _terms(terms: Terms) -> dict[str, Any]:
+    return {
+        "capital": terms.capital,
+        "funds": terms.funds,
+        "expertise": terms.expertise,
+        "pledges": [_pledge(p) for p in terms.pledges],
+    }
+
+
+def _offer(offer: Offer) -> dict[str, Any]:
+    return {
+        "id": offer.id,
+        "round": offer.round,
+        "sender": offer.sender,
+        "recipient": offer.recipient,
+        "gives": _terms(offer.gives),
+        "gets": _terms(offer.gets),
+        "status": offer.status,
+    }
+
+
+def _pledge_record(record: PledgeRecord) -> dict[str, Any]:
+    return {
+        "offer": record.offer,
+        "round": record.round,
+        "pledger": record.pledger,
+        "beneficiary": record.beneficiary,
+        "pledge": _pledge(record.pledge),
+        "status": record.status,
+    }
+
+
 def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
     current = ripeness(scenario, state)
+    # How each side issue would go on the blocs' leans now, before any seat votes.
+    outlook = side_issue_outlook(scenario, state.side_leans)
     show = "exact" if exact else scenario.bloc_visibility
     blocs = []
     for bloc in scenario.blocs:
@@ -181,12 +239,14 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         "messages": [_message(m) for m in state.messages if m.to == PUBLIC],
         "message_count": sum(counts.get(PUBLIC, 0) for counts in state.message_counts.values()),
         "bulletins": list(state.bulletins),
-        "votes": [to_plain(v) for v in state.votes],
+        "votes": [_frozen(v) for v in state.votes],
         "side_issues": [
-            {"id": s.id, "name": s.name, "result": state.side_issue_results.get(s.id)} for s in scenario.side_issues
+            {"id": s.id, "name": s.name, "result": state.side_issue_results.get(s.id), "outlook": outlook[s.id]}
+            for s in scenario.side_issues
         ],
         "pooled_fund": state.pooled_fund,
-        "score_weights": to_plain(scenario.score_weights),
+        "score_weights": _frozen(scenario.score_weights),
+        "rules": _frozen(scenario.rules),
         "outcome": state.outcome,
     }
     if exact:
@@ -220,9 +280,14 @@ def _you(scenario: Scenario, state: GameState, seat: str) -> dict[str, Any]:
             "failure": spec.failure_value,
             "side_stakes": dict(spec.side_stakes),
             "turf": dict(spec.turf),
-            "goals": [to_plain(g) for g in spec.goals],
+            "goals": [_frozen(g) for g in spec.goals],
         },
         "links": state.links_of(seat),
+        "grants": [
+            {"donor": donor, "purpose": purpose, "left": left, "until": int(until)}
+            for key, left in sorted(live.earmarks.items())
+            for donor, purpose, until in [key.split("|")]
+        ],
         "role_sheet": spec.role_sheet,
     }
 

@@ -210,6 +210,15 @@ def close_session(scenario: Scenario, state: GameState, events: list[Event]) -> 
             break_pledge(scenario, state, index, events, f"promised {record.pledge.value} on {record.pledge.target}")
 
 
+def side_issue_outlook(scenario: Scenario, leans: dict[str, dict[str, float]]) -> dict[str, bool]:
+    """How each side issue would go on the blocs' leans alone, before any seat votes."""
+    outlook = {}
+    for issue in scenario.side_issues:
+        yes = sum(bloc_weight(scenario, b) * leans[issue.id][b.id] / 100.0 for b in scenario.blocs)
+        outlook[issue.id] = yes > sum(bloc_weight(scenario, b) for b in scenario.blocs) - yes
+    return outlook
+
+
 def _side_issues(
     scenario: Scenario, state: GameState, side_ballots: dict[str, dict[str, str]], events: list[Event]
 ) -> None:

@@ -126,8 +126,9 @@ def test_the_first_rounds_scripted_event_fires_when_the_game_starts(calm: Scenar
 
 
 def test_the_facilitator_can_inject_an_event_card(quick: Scenario) -> None:
-    state = ok(quick, started(quick), FACILITATOR, InjectEvent(card="budget_row"))
-    assert all(b.politicisation == 6 for b in state.blocs.values())
+    before = started(quick)
+    state = ok(quick, before, FACILITATOR, InjectEvent(card="budget_row"))
+    assert all(state.blocs[b].politicisation == before.blocs[b].politicisation + 6 for b in state.blocs)
     assert refused(quick, state, FACILITATOR, InjectEvent(card="no_such_card")).code == "unknown_card"
 
 
