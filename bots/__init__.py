@@ -101,7 +101,10 @@ def _import(path: str) -> BotFactory:
             # The console script does not put the current folder on the path; a bot author's
             # module sits there.
             sys.path.append(str(Path.cwd()))
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as missing:
+            raise ValueError(f"no bot module {module_name!r} in {Path.cwd()} or on the path ({missing})") from None
     factory = getattr(module, attribute, None)
     if factory is None:
         raise ValueError(f"{module_name} has no {attribute!r}")

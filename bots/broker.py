@@ -87,7 +87,7 @@ class Broker(CharacterBot):
         amendment = amendment_toward_ideal(r, menu)
         if amendment:
             yield amendment
-        if r.kind == "state" and r.wants_adoption() and r.tabled and r.ripeness == 2:
+        if r.kind == "state" and r.wants_adoption() and r.tabled and r.can_call and r.ripeness == 2:
             found = menu.first_order("call_vote")
             if found:
                 yield found

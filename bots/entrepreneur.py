@@ -130,9 +130,9 @@ class Entrepreneur(CharacterBot):
                 break
 
     def platform(self, r: Reading) -> dict[str, int]:
-        """A platform others can sign: one step from the current text toward this seat's ideal."""
-        levels = r.levels
-        return {pid: levels[pid] + max(-1, min(1, ideal - levels[pid])) for pid, ideal in r.ideal.items()}
+        """A platform others can sign: the text as it stands on the provisions this seat cares
+        about (an adopted text within the platform's tolerance of it earns the alliance its bonus)."""
+        return {pid: r.levels[pid] for pid in r.ideal}
 
     # --- orders ----------------------------------------------------------------------------
 
@@ -182,7 +182,7 @@ class Entrepreneur(CharacterBot):
         if r.ripeness == 2:
             self.ripe_rounds.add(r.round)
         waited = len(self.ripe_rounds) > self.patience
-        if r.tabled and r.ripeness == 2 and (ready or waited):
+        if r.tabled and r.can_call and r.ripeness == 2 and (ready or waited):
             found = menu.first_order("call_vote")
             if found:
                 yield found
@@ -194,7 +194,7 @@ class Entrepreneur(CharacterBot):
             return None
         secured = {p["pledger"] for p in r.my_pledges("vote", role="beneficiary")}
         asked: dict[tuple[str, int], int] = {}
-        for seat, wants in talk.demands(r).items():
+        for seat, wants in talk.demands(r, conditions_only=True).items():
             if not r.votes(seat) or seat in secured:
                 continue
             for pid, level in wants.items():

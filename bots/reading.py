@@ -91,6 +91,13 @@ class Reading:
     def tabled(self) -> bool:
         return bool(self.view["draft"]["tabled"])
 
+    @property
+    def can_call(self) -> bool:
+        """Whether a vote called now would not be refused as the reconsideration of a text
+        rejected unchanged (an amendment this round would change that, but is not certain)."""
+        votes = self.view["votes"]
+        return not votes or votes[-1]["adopted"] or votes[-1]["levels"] != self.levels
+
     @cached_property
     def seats(self) -> dict[str, dict[str, Any]]:
         return {s["id"]: s for s in self.view["seats"]}

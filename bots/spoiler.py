@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bots import trading
-from bots.character import CharacterBot
+from bots.character import BREAK_COST, CharacterBot
 from bots.menu import Menu
 from bots.reading import Reading
 from bots.tactics import amendment_toward_ideal, lobby_weakest
@@ -22,6 +22,10 @@ MIN_CREDIBILITY = 35
 class Spoiler(CharacterBot):
     name = "spoiler"
     spoils = True
+
+    def __init__(self, seed: int, seat: str) -> None:
+        super().__init__(seed, seat)
+        self.broken = False  # whether it has broken a promise of restraint this game
 
     def breaks_pledges(self, r: Reading) -> bool:
         return True
@@ -67,17 +71,22 @@ class Spoiler(CharacterBot):
             lobby = lobby_weakest(r, menu)
             if lobby:
                 yield lobby
-        if r.kind == "state" and r.wants_adoption() and r.tabled and r.ripeness == 2:
+        if r.kind == "state" and r.wants_adoption() and r.tabled and r.can_call and r.ripeness == 2:
             found = menu.first_order("call_vote")
             if found:
                 yield found
 
     def _worth_breaking(self, r: Reading, levels: dict[str, int]) -> bool:
-        """Whether spoiling against these levels pays for breaking a promise of restraint."""
+        """Whether spoiling against these levels pays for breaking a promise of restraint: a
+        spoiler breaks its word once in a game at most, and only for a clear gain."""
         if not r.my_pledges("no_spoil"):
             return True
+        if self.broken:
+            return False
         weight = float(r.view["score_weights"]["text"])
-        return weight * (r.utility(levels) - r.utility()) * 100 > 2 * 1.5
+        worth = weight * (r.utility(levels) - r.utility()) * 100 > 3 * BREAK_COST
+        self.broken = worth
+        return worth
 
     def _spoil(self, r: Reading, menu: Menu) -> SubmitOrder | None:
         """One spoil a round at most: the most pressing threat first."""
@@ -88,7 +97,9 @@ class Spoiler(CharacterBot):
                 pid = move["provision"]
                 if pid in limits and levels[pid] + 1 > limits[pid] and self._worth_breaking(r, levels):
                     return menu.first_order("spoil", mode="block_amendment", provision=pid)
-            if move["type"] == "call_vote" and not r.wants_adoption() and self._worth_breaking(r, levels):
+            beyond = any(levels[p] > limit for p, limit in limits.items())
+            if move["type"] == "call_vote" and (beyond or not r.wants_adoption()) and self._worth_breaking(r, levels):
+                # A vote on a text this seat cannot live with: buy a round to water it down.
                 return menu.first_order("spoil", mode="delay_vote")
         if not r.tabled:
             return None  # the HQ loop only bites once the text is on the table

@@ -7,6 +7,7 @@ through", "would you back ...", "we back ..." and "we oppose ...".
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Literal
 
 from bots.reading import Reading
@@ -98,43 +99,60 @@ def reply(r: Reading, asked: Ask, issue: str, answer: str) -> str:
 
 def positions(r: Reading) -> dict[str, dict[str, int]]:
     """What other seats have said about the side issues: +1 backs, -1 opposes."""
-    names = {str(s["id"]): str(s["name"]).lower() for s in r.view["side_issues"]}
+    names = tuple((str(s["id"]), str(s["name"]).lower()) for s in r.view["side_issues"])
     found: dict[str, dict[str, int]] = {}
     for message in r.view["messages"]:
         sender = str(message["sender"])
-        if sender == r.seat:
-            continue
-        for sentence in str(message["text"]).lower().split("."):
-            sentence = sentence.strip()
-            sign = 1 if sentence.startswith("we back ") else -1 if sentence.startswith("we oppose ") else 0
-            if sign:
-                for issue, name in names.items():
-                    if name in sentence:
-                        found.setdefault(sender, {})[issue] = sign
+        if sender != r.seat:
+            for issue, sign in _stances(str(message["text"]), names):
+                found.setdefault(sender, {})[issue] = sign
     return found
 
 
-def demands(r: Reading) -> dict[str, dict[str, int]]:
+@lru_cache(maxsize=4096)
+def _stances(text: str, names: tuple[tuple[str, str], ...]) -> tuple[tuple[str, int], ...]:
+    """The side issues a text backs (+1) or opposes (-1): parsed once per text, since every
+    decision rereads the same messages."""
+    out: list[tuple[str, int]] = []
+    for sentence in text.lower().split("."):
+        sentence = sentence.strip()
+        sign = 1 if sentence.startswith("we back ") else -1 if sentence.startswith("we oppose ") else 0
+        if sign:
+            out.extend((issue, sign) for issue, name in names if name in sentence)
+    return tuple(out)
+
+
+def demands(r: Reading, conditions_only: bool = False) -> dict[str, dict[str, int]]:
     """The wording other seats have said the text needs, as levels: “on P, the text should
-    say W” in a statement, or “P would have to say W” in an answer."""
-    wordings = {
-        (str(p["name"]).lower(), str(level).lower()): (str(p["id"]), i)
+    say W” in a statement, or “P would have to say W” in an answer (with `conditions_only`,
+    only the answers: what a seat made its yes depend on)."""
+    wordings = tuple(
+        (str(p["name"]).lower(), str(level).lower(), str(p["id"]), i)
         for p in r.view["draft"]["provisions"]
         for i, level in enumerate(p["levels"])
-    }
+    )
     found: dict[str, dict[str, int]] = {}
     for message in r.view["messages"]:
         sender = str(message["sender"])
         if sender == r.seat or message["to"] not in ("public", r.seat):
             continue
-        lowered = str(message["text"]).lower()
-        for (name, wording), (pid, level) in wordings.items():
-            if (
-                f"{name}, the text should say “{wording}”" in lowered
-                or f"{name} would have to say “{wording}”" in lowered
-            ):
+        for pid, level, condition in _wanted(str(message["text"]), wordings):
+            if condition or not conditions_only:
                 found.setdefault(sender, {})[pid] = level
     return found
+
+
+@lru_cache(maxsize=4096)
+def _wanted(text: str, wordings: tuple[tuple[str, str, str, int], ...]) -> tuple[tuple[str, int, bool], ...]:
+    """The levels a text says the draft needs, and whether each is a condition ("would have to
+    say") rather than a wish ("should say"); parsed once per text."""
+    lowered = text.lower()
+    out: list[tuple[str, int, bool]] = []
+    for name, wording, pid, level in wordings:
+        condition = f"{name} would have to say “{wording}”" in lowered
+        if condition or f"{name}, the text should say “{wording}”" in lowered:
+            out.append((pid, level, condition))
+    return tuple(out)
 
 
 def message_key(message: dict[str, Any]) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from game_rules.actions import CallVote, Lobby, ProposeAmendment, Spoil, TableDraft
 from game_rules.round_orders import RoundOrders
 from game_rules.state import DraftVia, SpoilRecord
+from game_rules.voting import is_reconsideration
 from game_rules.world import clamp, move_provision, politicise
 
 
@@ -171,6 +172,14 @@ def calls(work: RoundOrders) -> bool:
             work.emit(
                 "order_failed",
                 f"{work.name(given.seat)} could not call the vote: it does not sponsor a tabled draft.",
+                (given.seat,),
+                seat=given.seat,
+            )
+            continue
+        if is_reconsideration(state):
+            work.emit(
+                "order_failed",
+                f"{work.name(given.seat)} could not call the vote: the text was rejected and has not changed since.",
                 (given.seat,),
                 seat=given.seat,
             )

@@ -206,6 +206,7 @@ class VoteRecord:
     cause: VoteCause = "adopted"
     caller: str = ""
     side_ballots: dict[str, dict[str, str]] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)  # the text put to the vote
 
 
 @dataclass

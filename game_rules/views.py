@@ -87,14 +87,25 @@ def _can_read(message: Message, seat: str) -> bool:
 
 
 def _message(message: Message) -> dict[str, Any]:
-    # Written out by hand: views are built for every decision and messages only grow.
-    return {
-        "number": message.number,
-        "round": message.round,
-        "sender": message.sender,
-        "to": message.to,
-        "text": message.text,
-    }
+    """A message as views show it (its audience aside), built once while remembered: every
+    view of every decision lists the same window of messages."""
+    entry = _MESSAGES.get(id(message))
+    if entry is None or entry[0] is not message:
+        if len(_MESSAGES) >= FROZEN_MEMORY:
+            _MESSAGES.clear()
+        plain = {
+            "number": message.number,
+            "round": message.round,
+            "sender": message.sender,
+            "to": message.to,
+            "text": message.text,
+        }
+        entry = (message, plain)
+        _MESSAGES[id(message)] = entry
+    return entry[1]
+
+
+_MESSAGES: dict[int, tuple[Message, dict[str, Any]]] = {}
 
 
 # Plain forms of immutable records (votes, soundings, goals, the rules), remembered because

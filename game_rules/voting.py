@@ -133,6 +133,7 @@ def hold_vote(scenario: Scenario, state: GameState, events: list[Event]) -> Vote
         cause=_cause(rule, ripe, passed, vetoes, objections),
         caller=state.vote_called_by,
         side_ballots={s: dict(state.seats[s].side_ballots) for s in ballots},
+        levels=dict(state.levels),
     )
     state.votes.append(record)
     credibility_lost = 0 if record.adopted else _charge_failure(scenario, state, record.caller)
@@ -179,6 +180,13 @@ def _charge_failure(scenario: Scenario, state: GameState, caller: str) -> int:
     for live_bloc in state.blocs.values():
         live_bloc.goodwill -= rules.failed_vote_goodwill
     return lost
+
+
+def is_reconsideration(state: GameState) -> bool:
+    """Whether calling the vote now would put the very text that was last rejected back to
+    the vote: a rejected proposal is not reconsidered unchanged at the same session (rule 81
+    of the General Assembly's rules of procedure)."""
+    return bool(state.votes) and not state.votes[-1].adopted and state.votes[-1].levels == state.levels
 
 
 def close_session(scenario: Scenario, state: GameState, events: list[Event]) -> None:

@@ -44,8 +44,18 @@ def tally_events(events: Iterable[Event | Mapping[str, Any]]) -> dict[str, Any]:
     accepted = declined = pledges = broken = 0
     private: dict[tuple[int, str, str], int] = {}
     answered: set[tuple[int, str, str]] = set()
+    grants: list[tuple[str, str, int]] = []  # recipient, purpose, round
+    done: set[tuple[str, str, int]] = set()  # seat, purpose, round
     for kind, round_number, detail in map(_plain_event, events):
-        if kind == "vote_result":
+        if kind == "grant":
+            grants.append((str(detail["recipient"]), str(detail["purpose"]), round_number))
+        elif kind == "study":
+            done.add((str(detail["seat"]), "study", round_number))
+        elif kind == "consultation":
+            done.update((str(s), "consultation", round_number) for s in detail.get("hosts", ()))
+        elif kind == "panel":
+            done.update((str(s), "panel", round_number) for s in detail.get("seats", ()))
+        elif kind == "vote_result":
             causes[str(detail.get("cause", "adopted" if detail.get("adopted") else "short"))] += 1
             vetoes.update(str(s) for s in detail.get("vetoes", ()))
         elif kind == "offer_made":
@@ -75,6 +85,9 @@ def tally_events(events: Iterable[Event | Mapping[str, Any]]) -> dict[str, Any]:
         "pledges_broken": broken,
         "private_threads": len(private),
         "private_answered": len(answered),
+        "grants": len(grants),
+        # A grant is used when its recipient does what it was for, that round or the next.
+        "grants_used": sum(any((s, p, r + d) in done for d in (0, 1)) for s, p, r in grants),
     }
 
 

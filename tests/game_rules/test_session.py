@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from game_rules import FACILITATOR, GameState, Scenario
-from game_rules.actions import CallVote, Choice, EndGame, Lobby, Pledge, TableDraft
+from game_rules.actions import CallVote, Choice, EndGame, Lobby, Pledge, ProposeAmendment, TableDraft
 from game_rules.scenario import Preferences
 from tests.conftest import ok, started
 from tests.game_rules.test_resolution import of_kind, play, resolve
@@ -28,7 +28,7 @@ def test_a_vote_pledge_is_not_spent_by_an_unripe_vote(calm: Scenario) -> None:
     state, throwaway, _ = vote(calm, state, all_yes())
     assert not throwaway.ripe
     assert [p.status for p in state.pledges] == ["pending"]
-    state, final, _ = vote(calm, at_vote(calm, state), {**all_yes(), "china": "no"})
+    state, final, _ = vote(calm, at_vote(calm, state, amend="joint_planning"), {**all_yes(), "china": "no"})
     assert not final.adopted
     state = ended(calm, state)
     assert [p.status for p in state.pledges] == ["broken"]
@@ -38,7 +38,7 @@ def test_a_vote_pledge_honoured_at_the_final_vote_is_kept_whatever_came_before(c
     state = at_vote(calm, pledged(calm, Pledge(kind="vote", value="yes")), boost=0.0)
     state, _, _ = vote(calm, state, {**all_yes(), "china": "no"})
     assert [p.status for p in state.pledges] == ["pending"]
-    state, final, _ = vote(calm, at_vote(calm, state), all_yes())
+    state, final, _ = vote(calm, at_vote(calm, state, amend="joint_planning"), all_yes())
     assert final.adopted and state.outcome == "adopted"
     assert [p.status for p in state.pledges] == ["kept"]
 
@@ -144,6 +144,20 @@ def test_a_blocs_council_seats_round_half_up(council: Scenario) -> None:
 
 
 # --- calls ------------------------------------------------------------------------------
+
+
+def test_a_rejected_text_is_not_put_to_the_vote_again_unchanged(calm: Scenario) -> None:
+    state, first, _ = vote(calm, at_vote(calm, boost=0.0), all_yes())
+    assert not first.adopted
+    idle, _ = resolve(calm, state, {})
+    state, events = resolve(calm, state, {"norway": [CallVote()]})
+    assert state.phase == "negotiate" and len(state.votes) == 1
+    assert state.seats["norway"].capital == idle.seats["norway"].capital  # the refused call costs nothing
+    assert [e.detail["seat"] for e in of_kind(events, "order_failed")] == ["norway"]
+    state, again = resolve(
+        calm, state, {"norway": [ProposeAmendment(provision="joint_planning", direction=1), CallVote()]}
+    )
+    assert state.phase == "vote" and of_kind(again, "vote_called")
 
 
 def test_a_second_sponsors_call_in_the_same_round_costs_nothing(calm: Scenario) -> None:

@@ -17,6 +17,7 @@ from game_rules.actions import (
     InjectEvent,
     MakeOffer,
     Pledge,
+    ProposeAmendment,
     SubmitOrder,
     TableDraft,
     Terms,
@@ -29,10 +30,15 @@ STATES = ("norway", "china", "south_africa")
 
 
 def at_vote(
-    scenario: Scenario, state: GameState | None = None, goodwill: float | None = 60.0, boost: float | None = 25.0
+    scenario: Scenario,
+    state: GameState | None = None,
+    goodwill: float | None = 60.0,
+    boost: float | None = 25.0,
+    amend: str = "",
 ) -> GameState:
     """From a negotiation phase (round 1 by default) to a called vote, with every bloc's goodwill
-    and the ripeness boost set as given (None leaves them as the game made them)."""
+    and the ripeness boost set as given (None leaves them as the game made them). With
+    `amend`, Norway also moves that provision up a level, so a rejected text can come back."""
     state = close(scenario, state or started(scenario))
     state = state.clone()
     if boost is not None:
@@ -42,6 +48,8 @@ def at_vote(
             bloc.goodwill = goodwill
     if not state.tabled:
         state = ok(scenario, state, "norway", SubmitOrder(order=TableDraft()))
+    if amend:
+        state = ok(scenario, state, "norway", SubmitOrder(order=ProposeAmendment(provision=amend, direction=1)))
     state = ok(scenario, state, "norway", SubmitOrder(order=CallVote()))
     state = close(scenario, state)
     assert state.phase == "vote"
