@@ -30,13 +30,23 @@ class Spoiler(CharacterBot):
     def breaks_pledges(self, r: Reading) -> bool:
         return True
 
+    def _risk(self, r: Reading) -> float:
+        """The chance of being exposed if this seat spoils now."""
+        rules = r.rules
+        base = float(rules.get("spoil_exposure_base", 0.15))
+        return base + float(rules.get("spoil_exposure_per_link", 0.1)) * len(r.me["links"])
+
     def _dare(self, r: Reading) -> bool:
         """Whether spoiling is worth the risk of being exposed, now."""
-        rules = r.rules
-        risk = float(rules.get("spoil_exposure_base", 0.15)) + float(rules.get("spoil_exposure_per_link", 0.1)) * len(
-            r.me["links"]
-        )
-        return risk <= MAX_RISK and r.resources["credibility"] >= MIN_CREDIBILITY
+        return self._risk(r) <= MAX_RISK and r.resources["credibility"] >= MIN_CREDIBILITY
+
+    def _pays(self, r: Reading, spoiled: dict[str, int], unspoiled: dict[str, int]) -> bool:
+        """Whether the text as spoiling leaves it is worth more than it would be otherwise, by
+        more than what exposure would cost on average in the credibility part of the score."""
+        weights = r.view["score_weights"]
+        gain = float(weights["text"]) * (r.utility(spoiled) - r.utility(unspoiled)) * 100
+        exposure = float(r.rules.get("spoil_exposure_credibility", 15)) * float(weights["credibility"])
+        return gain > self._risk(r) * exposure * 1.5
 
     def negotiation_moves(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
         """Sell restraint to the sponsors once the text is on the table; pay for backing of the
@@ -95,7 +105,9 @@ class Spoiler(CharacterBot):
         for move in (m["order"] for m in r.view.get("linked_moves", [])):
             if move["type"] == "propose_amendment" and move["direction"] > 0:
                 pid = move["provision"]
-                if pid in limits and levels[pid] + 1 > limits[pid] and self._worth_breaking(r, levels):
+                higher = {**levels, pid: levels[pid] + 1}
+                threat = pid in limits and levels[pid] + 1 > limits[pid] and self._pays(r, levels, higher)
+                if threat and self._worth_breaking(r, levels):
                     return menu.first_order("spoil", mode="block_amendment", provision=pid)
             beyond = any(levels[p] > limit for p, limit in limits.items())
             if move["type"] == "call_vote" and (beyond or not r.wants_adoption()) and self._worth_breaking(r, levels):
@@ -105,7 +117,7 @@ class Spoiler(CharacterBot):
             return None  # the HQ loop only bites once the text is on the table
         for pid in (p for p, limit in limits.items() if levels[p] > limit):
             lower = {**levels, pid: levels[pid] - 1}
-            if self._worth_breaking(r, lower):
+            if self._pays(r, lower, levels) and self._worth_breaking(r, lower):
                 found = menu.first_order("spoil", mode="water_down", provision=pid)
                 if found:
                     return found

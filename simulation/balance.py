@@ -22,6 +22,9 @@ from simulation.tally import VOTE_CAUSES, merge
 
 BALANCE_GAMES = 300
 BALANCE_SEED = 2026
+FIDELITY_SCENARIO = "integrated-missions"
+FIDELITY_GAMES = 200  # per ablated mechanic, compared with the reference run's first games
+FIDELITY_ABLATIONS = ("consultations", "cross_kind_alliances", "low_ripeness", "horse_trading")
 
 
 def sponsor_seat(scenario: Scenario, lineup: dict[str, str]) -> str:
@@ -140,3 +143,10 @@ class Balance:
     @cached_property
     def hasty_adoption(self) -> float:
         return adoption(self.with_hasty)
+
+
+def ablated_rows(mechanic: str, games: int = FIDELITY_GAMES, seed: int = BALANCE_SEED) -> list[GameRow]:
+    """The article's case with one mechanic switched off, on the reference run's first seeds."""
+    scenario = load_scenario(FIDELITY_SCENARIO)
+    lineup = parse_lineup("auto", scenario)
+    return list(run_games(scenario, games, seed, lambda _: lineup, (mechanic,), default_workers()))

@@ -14,7 +14,17 @@ import sys
 from pathlib import Path
 
 from scenarios import list_scenarios
-from simulation.balance import BALANCE_GAMES, BALANCE_SEED, Balance
+from simulation.balance import (
+    BALANCE_GAMES,
+    BALANCE_SEED,
+    FIDELITY_ABLATIONS,
+    FIDELITY_GAMES,
+    FIDELITY_SCENARIO,
+    Balance,
+    ablated_rows,
+    adoption,
+)
+from simulation.summary import GameRow
 from simulation.tally import VOTE_CAUSES, merge
 
 BEGIN = "<!-- balance figures: begin (python3 -m simulation.balance_report --write docs/game-design.md) -->"
@@ -62,6 +72,29 @@ def scenario_section(balance: Balance) -> list[str]:
     return lines
 
 
+def _fidelity_row(label: str, rows: list[GameRow]) -> str:
+    voted = [r for r in rows if r.votes]
+    lost = sum(r.lost_to_politicisation for r in voted) / len(voted) if voted else 0.0
+    moved = sum(r.side_issues_moved > 0 for r in rows) / len(rows)
+    pledges = sum(r.tally.get("pledges", 0) for r in rows) / len(rows)
+    return f"| {label} | {_pct(adoption(rows))} | {lost:.2f} | {_pct(moved)} | {pledges:.1f} |"
+
+
+def fidelity_section(reference: list[GameRow], games: int, seed: int) -> list[str]:
+    """The article's case with each mechanic the fidelity tests switch off, against the same seeds."""
+    lines = [
+        f"### Fidelity: {FIDELITY_SCENARIO} with one mechanic switched off ({games} games each, same seeds)",
+        "",
+        "| condition | adoption | votes lost to politicisation per voted game | side issues moved | pledges a game |",
+        "|---|---:|---:|---:|---:|",
+        _fidelity_row("all mechanics", reference[:games]),
+    ]
+    for mechanic in FIDELITY_ABLATIONS:
+        lines.append(_fidelity_row(f"no {mechanic.replace('_', ' ')}", ablated_rows(mechanic, games, seed)))
+    lines.append("")
+    return lines
+
+
 def report(games: int = BALANCE_GAMES, seed: int = BALANCE_SEED) -> str:
     """Every shipped scenario's figures, with the command and the run that made them."""
     lines = [
@@ -74,7 +107,10 @@ def report(games: int = BALANCE_GAMES, seed: int = BALANCE_SEED) -> str:
         "",
     ]
     for name in list_scenarios():
-        lines += scenario_section(Balance(name, games=games, seed=seed))
+        balance = Balance(name, games=games, seed=seed)
+        lines += scenario_section(balance)
+        if name == FIDELITY_SCENARIO:
+            lines += fidelity_section(balance.reference, min(games, FIDELITY_GAMES), seed)
     lines.append(END)
     return "\n".join(lines)
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from bots import parse_lineup
-from scenarios import load_scenario
-from simulation.balance import BALANCE_SEED, Balance
-from simulation.summary import GameRow, default_workers, run_games
+from simulation.balance import FIDELITY_GAMES, FIDELITY_SCENARIO, Balance, ablated_rows
+from simulation.summary import GameRow
 
-FIDELITY_SCENARIO = "integrated-missions"
-FIDELITY_GAMES = 200  # per ablation; the reference run they are compared with has BALANCE_GAMES
+__all__ = ["FIDELITY_GAMES", "FIDELITY_SCENARIO", "ablated", "measured", "reference"]
 
 
 @cache
@@ -22,11 +19,8 @@ def measured(name: str) -> Balance:
 
 @cache
 def ablated(mechanic: str) -> tuple[GameRow, ...]:
-    """The article's case with one mechanic switched off, on the reference run's first seeds."""
-    scenario = load_scenario(FIDELITY_SCENARIO)
-    lineup = parse_lineup("auto", scenario)
-    rows = run_games(scenario, FIDELITY_GAMES, BALANCE_SEED, lambda _: lineup, (mechanic,), default_workers())
-    return tuple(rows)
+    """The article's case with one mechanic switched off (FIDELITY_GAMES games)."""
+    return tuple(ablated_rows(mechanic))
 
 
 def reference(games: int | None = None) -> tuple[GameRow, ...]:
