@@ -179,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--bots",
         default="auto",
         help='who plays: "auto" (the character that fits each seat), "random", a reference bot, '
-        'or per seat: "norway=entrepreneur,*=random" (default auto)',
+        'per seat: "norway=entrepreneur,*=random", or your own as module:Class (from the current folder '
+        "or the path) or path/to/bot.py:Class (default auto)",
     )
     sim.add_argument(
         "--ablate",
@@ -213,7 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     bot = commands.add_parser("bot", help="play a seat of a live game with a bot until the game ends")
     bot.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
     bot.add_argument("--code", required=True, help="the seat's join code")
-    bot.add_argument("--strategy", default="broker", help="random, entrepreneur, spoiler, broker, or module:Class")
+    bot.add_argument(
+        "--strategy",
+        default="broker",
+        help="random, entrepreneur, spoiler, broker, hasty, module:Class or path/to/bot.py:Class",
+    )
     bot.add_argument("--name", default="", help="the display name (default: the strategy)")
     bot.add_argument("--seed", type=int, default=0, help="the bot's own seed (default 0)")
     bot.set_defaults(run=_bot)

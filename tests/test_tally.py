@@ -42,3 +42,23 @@ def test_tallies_merge_by_summing_and_print_every_cause() -> None:
     text = "\n".join(format_tally(total, games=2))
     assert all(cause in text for cause in VOTE_CAUSES)
     assert "capital for vote" in text and "(100.0%)" in text
+
+
+def test_a_tournament_summary_reports_votes_vetoes_pledges_and_offers() -> None:
+    from arena_client.report import format_tournament, summarise_tournament
+    from arena_client.runner import TournamentGame
+
+    tally = {
+        "votes_by_cause": {"vetoed": 1, "adopted": 1},
+        "vetoes": {"china": 1},
+        "pledges": 4,
+        "pledges_broken": 1,
+        "offers": 2,
+        "offers_by_kind": {"capital for vote": 2},
+    }
+    game = TournamentGame(0, 1, "g", "adopted", 3, 50.0, {"norway": 60.0}, {"norway": "entrepreneur"}, tally)
+    summary = summarise_tournament("classroom-quick", 1, [game, game])
+    assert summary["votes_by_cause"] == {"vetoed": 2, "adopted": 2} and summary["vetoes"] == {"china": 2}
+    text = format_tournament(summary)
+    assert "vetoed 2" in text and "china 2" in text and "8 made, 2 broken (25.0%)" in text
+    assert "capital for vote" in text
