@@ -42,3 +42,13 @@ def test_nothing_is_adopted_below_the_ripeness_threshold() -> None:
 
 def test_a_window_that_never_opens_adopts_far_less() -> None:
     assert adoption(list(ablated("low_ripeness"))) < adoption(list(reference(FIDELITY_GAMES))) / 2
+
+
+def test_without_horse_trading_the_norm_is_adopted_more_often() -> None:
+    """States that trade spend their capital and their votes on side issues, not on the draft:
+    the article's "substantive issues ... secondary to other political objectives" (see
+    docs/game-design.md, Horse-trading)."""
+    with_trading = adoption(list(reference(FIDELITY_GAMES)))
+    without = adoption(list(ablated("horse_trading")))
+    assert without > with_trading + 0.05, (with_trading, without)
+    assert all(r.tally.get("offers", 0) == 0 for r in ablated("horse_trading"))
