@@ -72,12 +72,12 @@ def test_an_amendment_nobody_blocks_is_announced_after_spoiling(calm: Scenario) 
     assert kinds.count("amendment") == 1 and "amendment_blocked" not in kinds
 
 
-def test_the_window_closes_in_a_shipped_scenario_when_nobody_holds_it_open(calm: Scenario) -> None:
-    """The classroom case with the lowest draw of its jitter and no studies or panels: once the
-    schedule is past its peak and ripeness is below the floor, the game ends early."""
-    state = started(calm).clone()
-    state.ripeness_shift = -calm.rules.ripeness_boost_max
+def test_the_window_closes_in_a_shipped_scenario_once_past_its_peak(calm: Scenario) -> None:
+    """The classroom case with its window never opening (the low_ripeness experiment) and no
+    studies or panels: once the schedule is past its peak the game ends early, closed."""
+    state = started(calm, ablations=("low_ripeness",))
     while state.phase != "ended":
-        state = play(calm, state, {}) if state.phase == "negotiate" else state
+        state = play(calm, state, {})
+    peak = calm.ripeness_schedule.index(max(calm.ripeness_schedule)) + 1
     assert state.outcome == "window_closed"
-    assert state.round < calm.rounds
+    assert peak <= state.round < calm.rounds
