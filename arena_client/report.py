@@ -1,5 +1,5 @@
 """A tournament's summary: mean scores per strategy and per seat with 95% confidence
-intervals, the adoption rate and legitimacy."""
+intervals, the adoption rate and legitimacy, votes by cause, vetoes, pledges and offers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import statistics
 from typing import Any
 
 from arena_client.runner import TournamentGame
+from simulation.tally import format_tally, merge
 
 Z95 = 1.96
 
@@ -37,6 +38,7 @@ def summarise_tournament(scenario: str, seed: int, results: list[TournamentGame]
         },
         "by_seat": {seat: interval([r.scores[seat] for r in results]) for seat in seats},
         "lineup": results[0].lineup if results else {},
+        **{k: v for k, v in merge(r.tally for r in results).items() if k not in ("actions", "orders", "spoil_modes")},
     }
 
 
@@ -53,6 +55,7 @@ def format_tournament(summary: dict[str, Any]) -> str:
         + ", ".join(f"{k or 'none'} {v}" for k, v in summary["outcomes"].items())
         + ")",
         f"  legitimacy     {cell(summary['legitimacy'])}",
+        *format_tally(summary, summary["games"] or 1),
         "  mean score per strategy (95% confidence interval):",
         *(f"    {name:<14} {cell(stat)}" for name, stat in summary["by_strategy"].items()),
         "  mean score per seat:",

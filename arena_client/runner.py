@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from bots import make_bot, parse_lineup
 from scenarios import list_scenarios, load_scenario
 from simulation.play import STEPS_PER_SEAT_PHASE
 from simulation.summary import game_seed
+from simulation.tally import tally_actions, tally_events
 
 IDLE_WAIT = 30.0
 
@@ -54,6 +55,7 @@ class TournamentGame:
     legitimacy: float
     scores: dict[str, float]
     lineup: dict[str, str]
+    tally: dict[str, Any] = field(default_factory=dict)  # votes by cause, pledges, offers by kind...
 
 
 def _scenario_request(scenario_name: str) -> tuple[str, str]:
@@ -134,6 +136,10 @@ async def run_tournament(
                 legitimacy=exported["legitimacy"],
                 scores={seat: card["score"] for seat, card in exported["scores"].items()},
                 lineup=lineup,
+                tally={
+                    **tally_events(exported.get("events", [])),
+                    **tally_actions((a["actor"], a["action"]) for a in exported.get("actions", [])),
+                },
             )
         )
         progress()

@@ -1,39 +1,72 @@
-"""The broker: horse-trades. Buys pledges with capital, sells its vote for side issues, and
-spends what it gains lobbying and amending toward its own ideal."""
+"""The broker: horse-trades. Sells its vote and its side-issue votes, log-rolls with other
+states, buys backing for the provisions it cares about, and spends what it gains lobbying and
+amending toward its own ideal."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bots import talk, trading
 from bots.character import CharacterBot
 from bots.menu import Menu
 from bots.reading import Reading
-from bots.tactics import amendment_toward_ideal, consultation_venue, lobby_weakest
+from bots.tactics import amendment_toward_ideal, consultation_venue, lobby_weakest, trial_balloon
 from game_rules import SeatAction
-from game_rules.actions import MakeOffer, SubmitOrder
+from game_rules.actions import SendMessage, SubmitOrder
 
 
 class Broker(CharacterBot):
     name = "broker"
 
     def negotiation_moves(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
-        offers = [a for a in menu.actions("make_offer") if isinstance(a, MakeOffer)]
-        pending = {o["recipient"] for o in r.view.get("offers", []) if o["sender"] == r.seat and o["status"] == "open"}
-        pledged = {p["pledger"] for p in r.view.get("pledges", []) if p["beneficiary"] == r.seat}
-        stakes = r.me["objectives"]["side_stakes"]
+        pending = {o["recipient"] for o in r.open_offers("sender")}
+        # Deals already struck stand until the final vote: do not sell the same thing twice.
+        pending |= {p["beneficiary"] for p in r.my_pledges("vote")} | {
+            p["beneficiary"] for p in r.my_pledges("side_issue")
+        }
+        pending |= {p["pledger"] for p in r.my_pledges("side_issue", role="beneficiary")}
+        sponsors = [s for s in r.view["draft"]["sponsors"] if s != r.seat]
+        voters = [s for s in r.seats if s != r.seat and r.votes(s)]
+        known = talk.positions(r)
         made = 0
-        for offer in offers:
-            if made >= 2 or offer.to in pending or offer.to in pledged:
-                continue
-            wanted = [p.kind for p in offer.gets.pledges]
-            if wanted == ["vote"] and r.wants_adoption() and offer.gets.pledges[0].value == "yes":
-                made += 1
-                yield offer
-            elif wanted == ["side_issue"] and stakes.get(offer.gets.pledges[0].target, 0) > 0.3:
-                keepable = not offer.gives.pledges or self.can_keep(r, {"kind": "vote", "value": "yes"})
-                if keepable:
-                    made += 1
-                    yield offer
+        strong = [i for i, s in sorted(r.stakes.items(), key=lambda kv: -kv[1]) if s >= talk.STRONG_STAKE]
+        if r.is_voter and strong:
+            # The sponsors need our yes: it has a price on the side issues.
+            for seat in sponsors:
+                if seat not in pending and trading.intended_vote(r) == "yes" and made < 2:
+                    found = trading.vote_for_side_issue(r, seat, strong[0])
+                    if found:
+                        made += 1
+                        yield found
+            # Log-rolling with states that have said what they back.
+            for seat in voters:
+                theirs = [i for i, sign in known.get(seat, {}).items() if sign > 0 and r.stakes.get(i, 0.0) >= 0]
+                if theirs and seat not in pending and made < 2 and strong[0] not in theirs:
+                    found = trading.side_for_side(r, seat, strong[0], theirs[0])
+                    if found:
+                        made += 1
+                        yield found
+            if made < 2 and r.free("capital") >= 5:
+                for seat in voters:
+                    if seat not in pending and known.get(seat, {}).get(strong[0], 0) <= 0:
+                        found = trading.capital_for_side_issue(r, seat, strong[0], 1)
+                        if found:
+                            yield found
+                            break
+            for seat in voters[:1]:
+                if known.get(seat, {}).get(strong[0]) is None:
+                    yield SendMessage(to=seat, text=talk.ask_side(r, strong[0]))
+        if not r.is_voter and r.free("funds") >= 4:
+            # Without a vote, money buys backing for the provision this seat cares most about.
+            gaps = r.gaps()
+            if gaps:
+                pid, gap = max(gaps.items(), key=lambda kv: abs(kv[1]) * float(r.objectives["weights"].get(kv[0], 1.0)))
+                for seat in voters:
+                    if seat not in pending:
+                        found = trading.fund_backing(r, seat, pid, up=gap > 0, funds=2)
+                        if found:
+                            yield found
+                            break
 
     def plan(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         yield from self.joint_moves(r, menu)
@@ -43,6 +76,10 @@ class Broker(CharacterBot):
             found = menu.first_order("host_consultation", venue=venue, alliance=mine[0]["id"])
             if venue and found:
                 yield found
+        if r.kind in ("ngo", "think_tank") and r.ripeness < 2:
+            balloon = trial_balloon(r, menu)
+            if balloon:
+                yield balloon
         if r.wants_adoption():
             lobby = lobby_weakest(r, menu)
             if lobby:
@@ -50,7 +87,7 @@ class Broker(CharacterBot):
         amendment = amendment_toward_ideal(r, menu)
         if amendment:
             yield amendment
-        if r.kind == "state" and r.wants_adoption() and r.view["draft"]["tabled"] and r.ripeness == 2:
+        if r.kind == "state" and r.wants_adoption() and r.tabled and r.can_call and r.ripeness == 2:
             found = menu.first_order("call_vote")
             if found:
                 yield found

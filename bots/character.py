@@ -1,7 +1,8 @@
-"""What every character bot shares: keeping its word, judging offers, voting its interest.
+"""What every character bot shares: answering offers, invitations and private messages,
+keeping its word (or breaking it when that pays), and voting its interest.
 
-A character differs in what it tries in negotiation and which orders it gives; both come
-from `negotiation_moves` and `plan`, which subclasses write.
+A character differs in what it tries in negotiation and which orders it gives; both come from
+`negotiation_moves` and `plan`, which subclasses write.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bots import talk, trading
 from bots.base import bot_random
 from bots.menu import Menu
 from bots.reading import Reading
@@ -21,21 +23,24 @@ from game_rules.actions import (
     EndNegotiation,
     EndOrders,
     JoinAlliance,
+    LeaveAlliance,
+    MakeOffer,
     SendMessage,
     SubmitOrder,
+    WithdrawOffer,
 )
 
-RESOURCE_VALUE = {"capital": 1.0, "funds": 0.5, "expertise": 1.0}
 PANEL_KINDS = 3
-MAX_ALLIANCES = 3
+MAX_ALLIANCES = 2
+BREAK_COST = 1.5  # score points a broken pledge costs in credibility (10 credibility at weight 0.15)
 
 
 class CharacterBot:
-    """A seat that pursues its own objectives and keeps its pledges."""
+    """A seat that pursues its own objectives, talks, trades and (mostly) keeps its pledges."""
 
     name = "character"
-    spoils = False
-    lapse = 0.15  # chance of letting a planned move pass: people (and bots) are not machines
+    spoils = False  # whether this character spoils in the HQ loop
+    lapse = 0.12  # chance of letting a planned move pass: people (and bots) are not machines
 
     def __init__(self, seed: int, seat: str) -> None:
         self.seat = seat
@@ -44,11 +49,14 @@ class CharacterBot:
         self.patience = self.rng.randint(0, 2)
         self._phase: tuple[int, str] = (0, "")
         self._tried: set[str] = set()
+        self._answered: set[int] = set()
+        self._said = ""
 
     # --- the one entry point ---------------------------------------------------------
 
     def act(self, view: dict[str, Any], legal: list[LegalAction]) -> SeatAction:
-        """The next action for this seat, from its legal actions."""
+        """The next action for this seat, from its legal actions (an offer or a message's
+        terms and text filled in)."""
         r = Reading(view)
         menu = Menu(legal)
         if (r.round, r.phase) != self._phase:
@@ -56,7 +64,7 @@ class CharacterBot:
             self._tried = set()
         if r.phase == "vote":
             return self.vote(r, menu)
-        chosen = self._first_untried(self._moves(r, menu))
+        chosen = self._first_untried(self._moves(r, menu), menu)
         if chosen is not None:
             return chosen
         finish = menu.one("end_negotiation") or menu.one("end_orders")
@@ -66,98 +74,143 @@ class CharacterBot:
         if r.phase == "negotiate":
             yield from self.answer_offers(r, menu)
             yield from self.answer_invitations(r, menu)
+            yield from self.answer_messages(r, menu)
+            yield from self.withdraw_stale_offers(r, menu)
             yield from self.negotiation_moves(r, menu)
+            yield from self.leave_alliances(r, menu)
             yield from self.messages(r, menu)
         elif r.phase == "act":
             yield from self.plan(r, menu)
 
-    def _first_untried(self, moves: Iterator[SeatAction]) -> SeatAction | None:
+    def _first_untried(self, moves: Iterator[SeatAction], menu: Menu) -> SeatAction | None:
+        trading_open = bool(menu.actions("make_offer"))
         for move in moves:
             key = repr(move)
-            if key not in self._tried:
-                self._tried.add(key)
-                if self.rng.random() < self.lapse:
-                    continue
-                return move
+            if key in self._tried:
+                continue
+            if isinstance(move, MakeOffer) and not trading_open:
+                continue  # horse-trading is switched off in this game
+            self._tried.add(key)
+            # Answers are given; plans may lapse.
+            if not isinstance(move, AcceptOffer | DeclineOffer | SendMessage) and self.rng.random() < self.lapse:
+                continue
+            return move
         return None
 
     # --- what characters write ---------------------------------------------------------
 
     def negotiation_moves(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
-        """Alliances and offers this character tries while negotiating."""
+        """Alliances, asks and offers this character tries while negotiating."""
         return iter(())
 
     def plan(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         """Orders in order of preference; the first affordable ones are given."""
         return iter(())
 
+    def proposal(self, r: Reading, asker: str, asked: talk.Ask, issue: str) -> MakeOffer | None:
+        """The offer this seat makes to someone who asked it something, if any."""
+        if asked == "vote" and r.is_voter and r.wants_adoption():
+            wanted = self.wanted_issue(r, asker)
+            if wanted:
+                return trading.vote_for_side_issue(r, asker, wanted)
+            return trading.sell_vote(r, asker, 2)
+        if asked == "side" and issue and r.is_voter and r.stakes.get(issue, 0.0) >= 0:
+            wanted = self.wanted_issue(r, asker, exclude=issue)
+            if wanted:
+                return trading.side_for_side(r, asker, wanted, issue)
+            return trading.sell_side_vote(r, asker, issue, 1)
+        return None
+
     # --- shared judgement ----------------------------------------------------------------
 
+    def wanted_issue(self, r: Reading, other: str, exclude: str = "") -> str:
+        """The side issue this seat most wants another's vote on (if the other votes)."""
+        if not r.votes(other):
+            return ""
+        known = talk.positions(r).get(other, {})
+        ranked = sorted(
+            (i for i, s in r.stakes.items() if s >= talk.STRONG_STAKE and i != exclude and known.get(i, 0) <= 0),
+            key=lambda i: -r.stakes[i],
+        )
+        return ranked[0] if ranked else ""
+
     def intended_vote(self, r: Reading) -> str:
-        for pledge in self.my_pledges(r, "vote"):
-            return str(pledge["value"])
-        return "yes" if r.wants_adoption() else "no"
+        pledged = [p["pledge"]["value"] for p in r.my_pledges("vote")]
+        mine = trading.intended_vote(r)
+        if not pledged:
+            return mine
+        # A pledge is kept unless breaking it pays: the outcome must be worth more than the
+        # credibility it costs.
+        if pledged[0] != mine and abs(r.adoption_gain()) * 100 > BREAK_COST * 2 and self.breaks_pledges(r):
+            return mine
+        return str(pledged[0])
 
-    def side_choice(self, r: Reading, issue: str) -> str:
-        for pledge in self.my_pledges(r, "side_issue"):
-            if pledge["target"] == issue:
-                return str(pledge["value"])
-        stake = float(r.me["objectives"]["side_stakes"].get(issue, 0.0))
-        return "yes" if stake > 0 else "no" if stake < 0 else "abstain"
-
-    def my_pledges(self, r: Reading, kind: str) -> list[dict[str, Any]]:
-        return [
-            p["pledge"]
-            for p in r.view.get("pledges", [])
-            if p["pledger"] == r.seat and p["status"] == "pending" and p["pledge"]["kind"] == kind
-        ]
-
-    def can_keep(self, r: Reading, pledge: dict[str, Any]) -> bool:
-        kind = pledge["kind"]
-        if kind == "vote":
-            return r.is_voter and pledge["value"] == self.intended_vote(r)
-        if kind == "side_issue":
-            return self.side_choice(r, pledge["target"]) in (pledge["value"], "abstain")
-        if kind == "no_spoil":
-            return not self.spoils or r.wants_adoption()
-        if kind == "amendment":
-            gap = r.gaps().get(pledge["target"], 0)
-            return (gap > 0) == (pledge["value"] == "up") or gap == 0
-        if kind == "join_alliance":
-            return False
+    def breaks_pledges(self, r: Reading) -> bool:
+        """Whether this character will break a pledge when that pays."""
         return False
 
-    def worth(self, terms: dict[str, Any]) -> float:
-        return sum(RESOURCE_VALUE[k] * float(terms.get(k, 0)) for k in RESOURCE_VALUE)
+    def side_choice(self, r: Reading, issue: str) -> str:
+        for record in r.my_pledges("side_issue"):
+            if record["pledge"]["target"] == issue:
+                return str(record["pledge"]["value"])
+        return trading.intended_side_vote(r, issue)
 
     def answer_offers(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
         acceptable = {a.offer for a in menu.actions("accept_offer") if isinstance(a, AcceptOffer)}
-        for offer in r.view.get("offers", []):
-            if offer["status"] != "open" or offer["recipient"] != r.seat:
-                continue
-            keepable = all(self.can_keep(r, p) for p in offer["gets"]["pledges"])
-            gain = self.worth(offer["gives"]) + 0.5 * len(offer["gives"]["pledges"]) - self.worth(offer["gets"])
-            if keepable and gain >= 0 and offer["id"] in acceptable:
+        for offer in r.open_offers("recipient"):
+            net = trading.offer_net(r, offer, self.spoils)
+            if net is not None and net >= trading.MARGIN and offer["id"] in acceptable:
                 yield AcceptOffer(offer=offer["id"])
             else:
                 yield DeclineOffer(offer=offer["id"])
 
     def answer_invitations(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
-        """Join alliances whose platform suits this seat or is close to the text: nothing about
-        an alliance binds, and the entrepreneur bonus goes to members of one whose platform the
-        adopted text meets."""
-        if len(r.my_alliances()) >= MAX_ALLIANCES:
-            return
+        """Join an alliance this seat promised to join, or one whose platform suits it: nothing
+        about an alliance binds, and its members share the entrepreneur bonus."""
+        promised = {p["pledge"]["target"] for p in r.my_pledges("join_alliance")}
         for alliance in r.view["alliances"]:
             if alliance["id"] not in r.view.get("invitations", []):
                 continue
-            platform = alliance.get("platform") or {}
-            levels = r.levels
-            # Worth joining if its platform suits us, or if the text is already close to the
-            # platform: members share the entrepreneur bonus when the adopted text meets it.
-            close = all(abs(levels[p] - target) <= 1 for p, target in platform.items())
-            if r.utility({**levels, **platform}) >= r.utility() or (close and alliance["span"] >= 2):
+            if alliance["id"] in promised:
                 yield JoinAlliance(alliance=alliance["id"])
+                continue
+            if len(r.my_alliances()) >= MAX_ALLIANCES:
+                continue
+            platform = alliance.get("platform") or {}
+            close = all(abs(r.levels[p] - target) <= 1 for p, target in platform.items())
+            if r.utility({**r.levels, **platform}) >= r.utility() or (close and alliance["span"] >= 2):
+                yield JoinAlliance(alliance=alliance["id"])
+
+    def answer_messages(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
+        """Every private message gets a private answer in the same round, and an offer when
+        the sender asked for something this seat can give."""
+        for message in r.private_messages():
+            number = talk.message_key(message)
+            if number in self._answered:
+                continue
+            self._answered.add(number)
+            sender = str(message["sender"])
+            asked, issue = talk.ask_of(r, str(message["text"]))
+            proposal = self.proposal(r, sender, asked, issue) if menu.actions("make_offer") else None
+            answer = "We are sending you an offer." if proposal else ""
+            yield SendMessage(to=sender, text=talk.reply(r, asked, issue, answer))
+            if proposal:
+                yield proposal
+
+    def withdraw_stale_offers(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
+        """Withdraw offers to seats that have finished negotiating: they will not answer."""
+        for offer in r.open_offers("sender"):
+            if r.is_done(offer["recipient"]):
+                yield WithdrawOffer(offer=offer["id"])
+
+    def leave_alliances(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
+        """Leave an alliance (founded by another) whose platform this seat now finds worse than
+        the text as it stands."""
+        for alliance in r.my_alliances():
+            platform = alliance.get("platform") or {}
+            worse = platform and r.utility({**r.levels, **platform}) < r.utility() - 0.15
+            if alliance["founder"] != r.seat and worse:
+                yield LeaveAlliance(alliance=alliance["id"])
 
     def joint_moves(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         """What every member of a cross-kind alliance does together while the time is not yet
@@ -171,18 +224,14 @@ class CharacterBot:
                     yield panel
 
     def messages(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
-        """One public statement a round, and a word to each alliance: talk is part of the game."""
-        gaps = r.gaps()
-        if gaps:
-            pid, gap = max(gaps.items(), key=lambda item: abs(item[1]))
-            name = next(p["name"] for p in r.view["draft"]["provisions"] if p["id"] == pid)
-            stance = "should go further" if gap > 0 else "goes too far"
-            text = f"{r.me['name']}: the text on {name} {stance}."
-        else:
-            text = f"{r.me['name']}: we can support the draft as it stands."
-        yield SendMessage(to=PUBLIC, text=text)
+        """A public statement whenever this seat's stance changes, and a word to each alliance
+        it founded."""
+        text = talk.statement(r)
+        if text != self._said:
+            self._said = text
+            yield SendMessage(to=PUBLIC, text=text)
         for alliance in r.my_alliances():
-            if alliance["founder"] == r.seat:
+            if alliance["founder"] == r.seat and r.round % 2 == 1:
                 yield SendMessage(to=f"alliance:{alliance['id']}", text=f"Round {r.round}: {text}")
 
     def vote(self, r: Reading, menu: Menu) -> SeatAction:

@@ -14,11 +14,15 @@ class Menu:
     def __init__(self, legal: list[LegalAction]) -> None:
         self.legal = legal
         self.by_type: dict[str, list[LegalAction]] = {}
+        index = self.by_type
         for item in legal:
-            key = item.action.type
-            if isinstance(item.action, SubmitOrder):
-                key = f"order:{item.action.order.type}"
-            self.by_type.setdefault(key, []).append(item)
+            action = item.action
+            key = "order:" + action.order.type if type(action) is SubmitOrder else action.type
+            found = index.get(key)
+            if found is None:
+                index[key] = [item]
+            else:
+                found.append(item)
 
     def actions(self, kind: str) -> list[SeatAction]:
         """Every legal action of this type (e.g. "accept_offer")."""

@@ -1,4 +1,5 @@
-"""Small judgements the characters share: where to consult, whom to lobby, what to amend."""
+"""Small judgements the characters share: where to consult, whom to lobby, what to amend,
+what to study and whom to fund."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from bots.menu import Menu
 from bots.reading import Reading
-from game_rules.actions import SubmitOrder
+from game_rules.actions import CommissionStudy, SubmitOrder
 
 READY_SHARE = 0.6  # the share of votes in open or supportive blocs that makes a sponsor move
 
@@ -34,11 +35,18 @@ def consultation_venue(r: Reading) -> str | None:
 
 
 def amendment_toward_ideal(r: Reading, menu: Menu) -> SubmitOrder | None:
-    """An amendment closing this seat's biggest gap between draft and ideal."""
-    weights = r.me["objectives"]["weights"]
-    gaps = sorted(r.gaps().items(), key=lambda item: -abs(item[1]) * weights.get(item[0], 1.0))
-    for pid, gap in gaps:
+    """An amendment closing this seat's biggest gap between draft and ideal (or turf)."""
+    weights = r.objectives["weights"]
+    limits = r.limits()
+    gaps = dict(r.gaps())
+    for pid, limit in limits.items():
+        if r.levels[pid] > limit:
+            gaps[pid] = limit - r.levels[pid]
+    ranked = sorted(gaps.items(), key=lambda item: -abs(item[1]) * float(weights.get(item[0], 1.0)))
+    for pid, gap in ranked:
         direction = 1 if gap > 0 else -1
+        if direction > 0 and r.levels[pid] + 1 > limits.get(pid, r.tops[pid]):
+            continue  # never amend a provision past what the seat's turf tolerates
         found = menu.first_order("propose_amendment", provision=pid, direction=direction)
         if found:
             return found
@@ -57,3 +65,44 @@ def blocs_ready(r: Reading) -> bool:
     total = sum(int(b["votes"]) for b in r.view["blocs"]) or 1
     ready = sum(int(b["votes"]) for b in r.view["blocs"] if r.bloc_band(b, "disposition") >= 2)
     return ready / total >= READY_SHARE
+
+
+def best_study(r: Reading, menu: Menu) -> SubmitOrder | None:
+    """The biggest study from an ally, a think tank if possible; in-house for a think tank or
+    agency holding a grant for one."""
+    allies = r.allies()
+    earmarked = any(grant["purpose"] == "study" for grant in r.me.get("grants", []))
+    best: tuple[bool, bool, bool, int] | None = None
+    chosen = None
+    for action in menu.orders("commission_study"):
+        order = action.order
+        assert isinstance(order, CommissionStudy)
+        in_house = order.performer == r.seat
+        if in_house and not earmarked:
+            continue
+        rank = (not in_house, order.performer not in allies, r.kind_of(order.performer) != "think_tank", -order.funds)
+        if best is None or rank < best:
+            best, chosen = rank, action
+    return chosen
+
+
+def trial_balloon(r: Reading, menu: Menu) -> SubmitOrder | None:
+    """Float the next step toward this seat's ideal on the provision it cares most about, unless
+    it already has a sounding of it."""
+    sounded = {(s["provision"], s["level"]) for s in r.view.get("soundings", [])}
+    weights = r.objectives["weights"]
+    for pid, gap in sorted(r.gaps().items(), key=lambda item: -abs(item[1]) * float(weights.get(item[0], 1.0))):
+        level = r.levels[pid] + (1 if gap > 0 else -1)
+        if (pid, level) not in sounded:
+            found = menu.first_order("trial_balloon", provision=pid, level=level)
+            if found:
+                return found
+    return None
+
+
+def sounded_well(r: Reading, provision: str, level: int) -> bool | None:
+    """Whether the blocs welcomed a level this seat (or its alliance) floated: None if unknown."""
+    for sounding in r.view.get("soundings", []):
+        if sounding["provision"] == provision and sounding["level"] == level:
+            return sum(float(v) for v in sounding["reactions"].values()) >= 0
+    return None

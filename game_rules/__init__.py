@@ -18,7 +18,8 @@ from game_rules.engine import ABLATIONS, Applied, Result, apply, close_phase, ne
 from game_rules.events import Event
 from game_rules.legal import LegalAction, legal_actions
 from game_rules.rejections import Rejected
-from game_rules.scenario import Scenario, scenario_from_mapping
+from game_rules.scenario import Scenario
+from game_rules.scenario_mapping import scenario_from_mapping
 from game_rules.scoring import ScoreCard, epilogue, scores
 from game_rules.state import GameState
 from game_rules.views import SPECTATOR, view, visible_events

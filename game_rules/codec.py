@@ -185,7 +185,9 @@ def _union(members: tuple[Any, ...]) -> _Decoder:
         getattr(m, "type", None): m for m in members if isinstance(m, type) and dataclasses.is_dataclass(m)
     }
     if tagged and None not in tagged:
-        known = ", ".join(sorted(str(k) for k in tagged))
+        # A refusal lists what its sender may send: facilitator controls are not a seat's to try.
+        controls = {cls.type for cls in FACILITATOR_ACTION_TYPES}
+        known = ", ".join(sorted(str(k) for k in tagged if k not in controls))
 
         def decode_tagged(value: Any, path: str) -> Any:
             tag = _expect(value, dict, path).get("type")

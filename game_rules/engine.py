@@ -110,6 +110,17 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = (), id_
     # When the window opens is itself uncertain: one seeded draw per game, hidden until the end.
     draw, rng = next_uniform(seed_state(seed))
     shift = round((2.0 * draw - 1.0) * scenario.ripeness_jitter, 6)
+    # How the blocs lean on each side issue is not known exactly either: one draw per issue.
+    leans: dict[str, dict[str, float]] = {}
+    for issue in scenario.side_issues:
+        draw, rng = next_uniform(rng)
+        nudge = (2.0 * draw - 1.0) * scenario.rules.side_issue_jitter
+        leans[issue.id] = {
+            b.id: round(
+                min(100.0, max(0.0, issue.bloc_lean.get(b.id, scenario.rules.side_issue_default_lean) + nudge)), 6
+            )
+            for b in scenario.blocs
+        }
     return GameState(
         scenario_id=scenario.id,
         seed=seed,
@@ -140,6 +151,7 @@ def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = (), id_
         spoils=[],
         soundings=[],
         pooled_fund=0,
+        side_leans=leans,
         side_issue_results={},
         votes=[],
         bulletins=[],

@@ -38,6 +38,7 @@ EventKind = Literal[
     "spoiler_exposed",
     "vote_called",
     "vote_delayed",
+    "vote_call_joined",
     "order_failed",
     "ballot_cast",
     "vote_result",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from game_rules.actions import CallVote, Lobby, ProposeAmendment, Spoil, TableDraft
 from game_rules.round_orders import RoundOrders
 from game_rules.state import DraftVia, SpoilRecord
-from game_rules.world import move_provision, politicise
+from game_rules.voting import is_reconsideration
+from game_rules.world import clamp, move_provision, politicise
 
 
 def lobbying(work: RoundOrders) -> None:
@@ -30,6 +31,10 @@ def lobbying(work: RoundOrders) -> None:
         live = state.blocs[bloc_id]
         gain = r.lobby_goodwill * strength * (1 - live.politicisation / 100.0) * (0.5 + live.ownership / 100.0)
         live.goodwill += gain
+        # Lobbying in New York is also horse-trading: the lobbyist asks for its side issues too.
+        for issue, stake in scenario.seat(seat).side_stakes.items():
+            leans = state.side_leans[issue]
+            leans[bloc_id] = clamp(leans[bloc_id] + r.side_issue_lobby_lean * stake * strength)
         politicise(scenario, state, [bloc_id])
         work.emit(
             "lobbying",
@@ -53,8 +58,10 @@ def amendments(work: RoundOrders) -> None:
         newly = not state.tabled
         state.tabled = True
         state.sponsors.extend(s for s in payers if s not in state.sponsors)
-        # Co-sponsors from several kinds and blocs spread the "imposed" reading of a draft.
-        politicise(scenario, state, all_blocs, scale=1.0 / work.span(payers + state.sponsors))
+        # A bloc with a sponsor of its own does not read the draft as imposed on it, and sponsors
+        # from several blocs spread what is left of the "imposed by the West" reading.
+        own = {scenario.seat(s).bloc for s in state.sponsors}
+        politicise(scenario, state, [b for b in all_blocs if b not in own], scale=1.0 / max(1, len(own)))
         work.emit(
             "draft_tabled",
             ("The draft was tabled in New York by " if newly else "The draft gained co-sponsors: ")
@@ -78,17 +85,24 @@ def amendments(work: RoundOrders) -> None:
         seat, direction = winner
         politicise(scenario, state, all_blocs)
         if _move(work, seat, provision, direction, "amendment"):
-            work.amended[provision] = (state.levels[provision] - direction, seat)
-            p = scenario.provision(provision)
-            work.emit(
-                "amendment",
-                f"Amendment adopted on {p.name}: now “{p.levels[state.levels[provision]]}” "
-                f"(proposed by {work.name(seat)}).",
-                seat=seat,
-                provision=provision,
-                level=state.levels[provision],
-                direction=direction,
-            )
+            # Announced after spoiling, when it is known whether the HQ loop blocked it.
+            work.amended[provision] = (seat, direction, state.draft_history[-1])
+
+
+def announce_amendments(work: RoundOrders) -> None:
+    """The amendments that survived spoiling, now in the text."""
+    state, scenario = work.state, work.scenario
+    for provision, (seat, direction, _change) in work.amended.items():
+        p = scenario.provision(provision)
+        work.emit(
+            "amendment",
+            f"Amendment adopted on {p.name}: now “{p.levels[state.levels[provision]]}” "
+            f"(proposed by {work.name(seat)}).",
+            seat=seat,
+            provision=provision,
+            level=state.levels[provision],
+            direction=direction,
+        )
 
 
 def spoiling(work: RoundOrders) -> None:
@@ -124,11 +138,17 @@ def _spoil_effect(work: RoundOrders, seat: str, order: Spoil) -> None:
     state, scenario = work.state, work.scenario
     if order.mode == "block_amendment":
         if order.provision in work.amended:
-            before, proposer = work.amended.pop(order.provision)
-            _move(work, seat, order.provision, before - state.levels[order.provision], "hq_loop")
+            # A blocked amendment never enters the text: its move is undone and struck from the
+            # draft's history (the spoil record keeps who blocked it, for the debrief).
+            proposer, direction, change = work.amended.pop(order.provision)
+            top = scenario.provision(order.provision).top
+            state.levels[order.provision] = max(0, min(top, state.levels[order.provision] - direction))
+            state.draft_history = [c for c in state.draft_history if c is not change]
+            p = scenario.provision(order.provision)
             work.emit(
                 "amendment_blocked",
-                f"The amendment on {scenario.provision(order.provision).name} was blocked.",
+                f"The amendment on {p.name} proposed by {work.name(proposer)} was blocked in the HQ loop; "
+                f"it stays “{p.levels[state.levels[order.provision]]}”.",
                 provision=order.provision,
                 proposer=proposer,
             )
@@ -156,7 +176,24 @@ def calls(work: RoundOrders) -> bool:
                 seat=given.seat,
             )
             continue
-        if work.charge(given.seat, given.order) and not state.vote_called_by:
+        if is_reconsideration(state):
+            work.emit(
+                "order_failed",
+                f"{work.name(given.seat)} could not call the vote: the text was rejected and has not changed since.",
+                (given.seat,),
+                seat=given.seat,
+            )
+            continue
+        if state.vote_called_by:
+            # The vote is called once: a second sponsor's call joins the first and costs nothing.
+            work.emit(
+                "vote_call_joined",
+                f"{work.name(state.vote_called_by)} had already called the vote; your call cost nothing.",
+                (given.seat,),
+                seat=given.seat,
+                by=state.vote_called_by,
+            )
+        elif work.charge(given.seat, given.order):
             state.vote_called_by = given.seat
             politicise(work.scenario, state, [b.id for b in work.scenario.blocs])
     if not state.vote_called_by:

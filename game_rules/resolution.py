@@ -25,6 +25,7 @@ def resolve_round(scenario: Scenario, state: GameState, events: list[Event]) -> 
     narrow_arena.lobbying(work)
     narrow_arena.amendments(work)
     narrow_arena.spoiling(work)
+    narrow_arena.announce_amendments(work)
     vote_follows = narrow_arena.calls(work)
     _settle_earmarks(work)
     _check_order_pledges(work)
@@ -34,14 +35,13 @@ def resolve_round(scenario: Scenario, state: GameState, events: list[Event]) -> 
 
 
 def _settle_earmarks(work: RoundOrders) -> None:
-    """Earmarked grants unused by the end of the next round go back to the donor."""
+    """What is left of an earmarked grant at the end of the next round goes back to the donor
+    (as much of it as the recipient still holds)."""
     state = work.state
-    for seat, live in state.seats.items():
+    for live in state.seats.values():
         for key in list(live.earmarks):
-            donor, purpose, expires = key.split("|")
-            if (seat, purpose) in work.performed:
-                del live.earmarks[key]
-            elif int(expires) <= state.round:
+            donor, _purpose, expires = key.split("|")
+            if int(expires) <= state.round:
                 amount = min(live.earmarks.pop(key), live.funds)
                 live.funds -= amount
                 state.seats[donor].funds += amount

@@ -13,7 +13,7 @@ from game_rules.actions import Order
 from game_rules.events import Event
 from game_rules.orders import order_cost
 from game_rules.scenario import Scenario
-from game_rules.state import GameState
+from game_rules.state import DraftChange, GameState
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,7 @@ class RoundOrders:
         self.events = events
         order = state.shuffle(list(scenario.seat_ids))
         self.given = [Given(seat, o) for seat in order for o in state.seats[seat].orders]
-        self.amended: dict[str, tuple[int, str]] = {}
-        self.performed: set[tuple[str, str]] = set()
+        self.amended: dict[str, tuple[str, int, DraftChange]] = {}  # provision -> proposer, direction, move
 
     def of(self, *kinds: type) -> Iterator[Given]:
         return (g for g in self.given if isinstance(g.order, kinds))
@@ -59,6 +58,20 @@ class RoundOrders:
     def charge(self, seat: str, order: Order) -> bool:
         cost = order_cost(self.scenario, order)
         return self.pay(seat, cost.capital, cost.funds, cost.expertise)
+
+    def use_earmarks(self, seat: str, purpose: str, amount: int) -> None:
+        """Count funds a seat spent on `purpose` against its earmarked grants, oldest first."""
+        earmarks = self.state.seats[seat].earmarks
+        for key in sorted(earmarks, key=lambda k: int(k.rsplit("|", 1)[1])):
+            if amount <= 0:
+                break
+            if key.split("|")[1] != purpose:
+                continue
+            used = min(amount, earmarks[key])
+            earmarks[key] -= used
+            amount -= used
+            if not earmarks[key]:
+                del earmarks[key]
 
     def links_among(self, seats: list[str]) -> int:
         return sum(1 for i, a in enumerate(seats) for b in seats[i + 1 :] if self.state.are_linked(a, b))

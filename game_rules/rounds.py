@@ -18,7 +18,7 @@ from game_rules.state import (
     Phase,
     RoundRecord,
 )
-from game_rules.voting import break_pledge, hold_vote, keep_pledge, pending_pledges, voters
+from game_rules.voting import break_pledge, close_session, hold_vote, keep_pledge, pending_pledges, voters
 from game_rules.world import add_ripeness, baseline_ripeness, clamp, disposition, move_provision, ripeness
 
 
@@ -72,9 +72,11 @@ def everyone_done(state: GameState) -> bool:
 
 
 def finish(scenario: Scenario, state: GameState, outcome: Outcome, events: list[Event]) -> None:
-    """End the game; from now on every view reveals everything."""
+    """End the game: the session closes (side issues, pledges due at the final vote); from now
+    on every view reveals everything."""
     if state.phase != "ended":
         expire_offers(state, events)
+        close_session(scenario, state, events)
         _record_round(scenario, state)
     state.outcome = outcome
     state.phase = "ended"
@@ -119,14 +121,23 @@ def _end_round(scenario: Scenario, state: GameState, events: list[Event]) -> Non
         finish(scenario, state, "round_limit", events)
         return
     upcoming = state.round + 1
-    if upcoming > len(scenario.ripeness_schedule):
-        outlook = clamp(baseline_ripeness(scenario, state, upcoming) + state.ripeness_boost)
-        if outlook < scenario.ripeness_floor:
-            finish(scenario, state, "window_closed", events)
-            return
+    if window_closing(scenario, state, upcoming):
+        finish(scenario, state, "window_closed", events)
+        return
     state.round = upcoming
     _fire_round_events(scenario, state, events)
     _enter(scenario, state, "negotiate", events)
+
+
+def window_closing(scenario: Scenario, state: GameState, upcoming: int) -> bool:
+    """Whether the window of opportunity shuts before round `upcoming`: the schedule is past
+    its peak and ripeness, with what studies, panels and events still hold up, is below the
+    floor. Before the peak a low ripeness is a window not yet open, not a closed one."""
+    schedule = scenario.ripeness_schedule
+    peak = schedule.index(max(schedule)) + 1
+    if upcoming <= peak:
+        return False
+    return clamp(baseline_ripeness(scenario, state, upcoming) + state.ripeness_boost) < scenario.ripeness_floor
 
 
 def _record_round(scenario: Scenario, state: GameState) -> None:

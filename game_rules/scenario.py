@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 SeatKind = Literal["state", "agency", "ngo", "think_tank"]
 SEAT_KINDS: tuple[SeatKind, ...] = ("state", "agency", "ngo", "think_tank")
@@ -211,6 +211,22 @@ class Rules:
     platform_tolerance: int
     grant_amounts: tuple[int, ...]
     offer_amounts: tuple[int, ...]
+    failed_vote_credibility: int
+    failed_vote_goodwill: float
+    side_issue_default_lean: float
+    side_issue_seat_pull: float
+    side_issue_jitter: float
+    side_issue_lobby_lean: float
+    council_majority: int
+    ownership_disposition_pivot: float
+    disposition_bands: tuple[float, float, float]
+    low_ripeness_shift: float
+    agency_turf_share: float
+    depth_weight_pooled: float
+    depth_weight_turf: float
+    depth_weight_text: float
+    depth_skin_deep_below: float
+    depth_deep_from: float
 
 
 @dataclass(frozen=True)
@@ -222,15 +238,25 @@ class ScoreWeights:
     goals: float
 
 
+Clock = Literal["classroom", "distance"]
+PHASE_CLOCKS = ("negotiate", "act", "vote")
+
+
 @dataclass(frozen=True)
 class Scenario:
-    """One norm process: provisions, seats, the world around them, and the rules' numbers."""
+    """One norm process: provisions, seats, the world around them, and the rules' numbers.
+
+    `clocks` suggests seconds per phase for each clock (`clocks["classroom"]["negotiate"]`);
+    `minutes` is the suggested length of a class, reading and debrief included."""
 
     id: str
     title: str
     period: str
     summary: str
     brief: str
+    discussion_questions: tuple[str, ...]
+    clocks: Mapping[str, Mapping[str, float]]
+    minutes: int
     decision_rule: DecisionRule
     rounds: int
     ripeness_threshold: float
@@ -286,140 +312,3 @@ class Scenario:
     @property
     def seat_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.seats)
-
-
-def _preferences(raw: Mapping[str, Any]) -> Preferences:
-    ideal = {k: int(v) for k, v in raw.get("ideal", {}).items()}
-    weights = {k: float(raw.get("weights", {}).get(k, 1.0)) for k in ideal}
-    return Preferences(ideal=ideal, weights=weights)
-
-
-def _effects(raw: Mapping[str, Any]) -> Effects:
-    return Effects(
-        ripeness=float(raw.get("ripeness", 0.0)),
-        ownership={k: float(v) for k, v in raw.get("ownership", {}).items()},
-        goodwill={k: float(v) for k, v in raw.get("goodwill", {}).items()},
-        politicisation={k: float(v) for k, v in raw.get("politicisation", {}).items()},
-        credibility={k: int(v) for k, v in raw.get("credibility", {}).items()},
-        capital={k: int(v) for k, v in raw.get("capital", {}).items()},
-        funds={k: int(v) for k, v in raw.get("funds", {}).items()},
-        expertise={k: int(v) for k, v in raw.get("expertise", {}).items()},
-        provisions={k: int(v) for k, v in raw.get("provisions", {}).items()},
-    )
-
-
-def _event(raw: Mapping[str, Any]) -> EventCard:
-    return EventCard(
-        id=raw["id"],
-        title=raw["title"],
-        text=raw["text"],
-        effects=_effects(raw.get("effects", {})),
-        round=int(raw.get("round", 0)),
-        weight=float(raw.get("weight", 1.0)),
-    )
-
-
-def _seat(raw: Mapping[str, Any]) -> SeatSpec:
-    res = raw["resources"]
-    objectives = raw["objectives"]
-    return SeatSpec(
-        id=raw["id"],
-        name=raw["name"],
-        kind=raw["kind"],
-        bloc=raw.get("bloc"),
-        votes=bool(raw.get("votes", raw["kind"] == "state")),
-        veto=bool(raw.get("veto", False)),
-        council=bool(raw.get("council", False)),
-        resources=Resources(
-            capital=int(res["capital"]),
-            funds=int(res["funds"]),
-            expertise=int(res["expertise"]),
-            credibility=int(res["credibility"]),
-        ),
-        capital_regen=int(res["capital_regen"]),
-        staff=int(res["staff"]),
-        preferences=_preferences(objectives),
-        failure_value=float(objectives["failure"]),
-        side_stakes={k: float(v) for k, v in objectives.get("side_stakes", {}).items()},
-        turf={k: int(v) for k, v in objectives.get("turf", {}).items()},
-        goals=tuple(
-            Goal(
-                kind=g["kind"],
-                target=str(g.get("target", "")),
-                value=float(g.get("value", 0.0)),
-                text=str(g.get("text", "")),
-            )
-            for g in objectives.get("goals", [])
-        ),
-        role_sheet=raw["role_sheet"],
-    )
-
-
-def scenario_from_mapping(raw: Mapping[str, Any]) -> Scenario:
-    """Build a Scenario from a parsed, schema-valid mapping (defaults already merged)."""
-    ripeness = raw["ripeness"]
-    rules = dict(raw["rules"])
-    rules["grant_amounts"] = tuple(int(x) for x in rules["grant_amounts"])
-    rules["offer_amounts"] = tuple(int(x) for x in rules["offer_amounts"])
-    return Scenario(
-        id=raw["id"],
-        title=raw["title"],
-        period=raw.get("period", ""),
-        summary=raw["summary"],
-        brief=raw["brief"],
-        decision_rule=raw["decision_rule"],
-        rounds=int(raw["rounds"]),
-        ripeness_threshold=float(ripeness["threshold"]),
-        ripeness_floor=float(ripeness["floor"]),
-        ripeness_schedule=tuple(float(x) for x in ripeness["schedule"]),
-        ripeness_jitter=float(ripeness.get("jitter", 0.0)),
-        bloc_visibility=raw.get("bloc_visibility", "band"),
-        provisions=tuple(
-            Provision(id=p["id"], name=p["name"], levels=tuple(p["levels"]), start=int(p["start"]))
-            for p in raw["provisions"]
-        ),
-        blocs=tuple(
-            Bloc(
-                id=b["id"],
-                name=b["name"],
-                votes=int(b["votes"]),
-                attitude=float(b["attitude"]),
-                ownership=float(b["ownership"]),
-                preferences=_preferences(b),
-                council_seats=int(b.get("council_seats", 0)),
-            )
-            for b in raw["blocs"]
-        ),
-        constituencies=tuple(
-            Constituency(
-                id=c["id"],
-                name=c["name"],
-                ownership=float(c["ownership"]),
-                weight=float(c.get("weight", 1.0)),
-            )
-            for c in raw.get("constituencies", [])
-        ),
-        venues=tuple(
-            Venue(
-                id=v["id"],
-                name=v["name"],
-                blocs=tuple(v.get("blocs", [])),
-                constituencies=tuple(v.get("constituencies", [])),
-            )
-            for v in raw["venues"]
-        ),
-        side_issues=tuple(
-            SideIssue(
-                id=s["id"],
-                name=s["name"],
-                bloc_lean={k: float(v) for k, v in s.get("bloc_lean", {}).items()},
-            )
-            for s in raw.get("side_issues", [])
-        ),
-        seats=tuple(_seat(s) for s in raw["seats"]),
-        links=tuple((ln["seats"][0], ln["seats"][1]) for ln in raw.get("links", [])),
-        scripted_events=tuple(_event(e) for e in raw.get("events", [])),
-        event_table=tuple(_event(e) for e in raw.get("event_table", [])),
-        rules=Rules(**rules),
-        score_weights=ScoreWeights(**raw["score_weights"]),
-    )

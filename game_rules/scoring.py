@@ -9,8 +9,6 @@ from game_rules.scenario import Goal, Scenario, SeatSpec
 from game_rules.state import GameState
 from game_rules.world import legitimacy, text_utility
 
-DEPTH_WEIGHTS = (0.4, 0.3, 0.3)  # pooled funding, turf satisfaction, text kept out of the HQ loop
-
 
 @dataclass(frozen=True)
 class ScoreCard:
@@ -58,7 +56,8 @@ def text_value(scenario: Scenario, state: GameState, spec: SeatSpec) -> float:
         return spec.failure_value
     utility = text_utility(spec.preferences, state.levels, scenario)
     if spec.turf:
-        return 0.5 * utility + 0.5 * turf_satisfaction(scenario, state, spec)
+        share = scenario.rules.agency_turf_share
+        return (1.0 - share) * utility + share * turf_satisfaction(scenario, state, spec)
     return utility
 
 
@@ -147,9 +146,11 @@ def epilogue(scenario: Scenario, state: GameState) -> Epilogue | None:
     lost = sum(c.before - c.after for c in state.draft_history if c.via == "hq_loop" and c.after < c.before)
     kept = sum(state.levels.values())
     watered = lost / (lost + kept) if lost + kept else 0.0
-    w_pool, w_turf, w_text = DEPTH_WEIGHTS
-    depth = 100.0 * (w_pool * pooled + w_turf * turf + w_text * (1.0 - watered))
-    label = "skin deep" if depth < 40 else "partial" if depth < 70 else "deep"
+    r = scenario.rules
+    depth = 100.0 * (
+        r.depth_weight_pooled * pooled + r.depth_weight_turf * turf + r.depth_weight_text * (1.0 - watered)
+    )
+    label = "skin deep" if depth < r.depth_skin_deep_below else "partial" if depth < r.depth_deep_from else "deep"
     return Epilogue(
         depth=round(depth, 4),
         label=label,

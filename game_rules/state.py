@@ -17,7 +17,8 @@ from game_rules.rng import next_uniform, shuffled, weighted_index
 Phase = Literal["lobby", "negotiate", "act", "vote", "ended"]
 Outcome = Literal["", "adopted", "window_closed", "round_limit", "ended_by_facilitator"]
 OfferStatus = Literal["open", "accepted", "declined", "withdrawn", "expired"]
-PledgeStatus = Literal["pending", "kept", "broken"]
+PledgeStatus = Literal["pending", "kept", "broken", "lapsed"]
+VoteCause = Literal["adopted", "unripe", "vetoed", "objection", "short"]
 DraftVia = Literal["amendment", "hq_loop", "event"]
 _T = TypeVar("_T")
 
@@ -33,7 +34,8 @@ def replace(obj: _T, **changes: Any) -> _T:
 
 @dataclass
 class SeatState:
-    """A seat's live numbers and its secret business for the current phase."""
+    """A seat's live numbers and its secret business for the current phase. `earmarks` maps
+    "donor|purpose|last round" to what is left of an earmarked grant."""
 
     id: str
     capital: int
@@ -111,7 +113,8 @@ class Offer:
 
 @dataclass(frozen=True)
 class PledgeRecord:
-    """A pledge made by accepting an offer, and whether it was kept."""
+    """A pledge made by accepting an offer, and whether it was kept. Vote and side-issue
+    pledges come due at the final vote; with no vote ever held they lapse."""
 
     offer: str
     round: int
@@ -185,7 +188,8 @@ class RoundRecord:
 
 @dataclass(frozen=True)
 class VoteRecord:
-    """A formal session: the count, the rule's verdict, and what politicisation cost."""
+    """A vote on the draft: the count, the rule's verdict and why, who called it, each seat's
+    ballots (on the draft and the side issues), and what politicisation cost."""
 
     round: int
     rule: str
@@ -200,6 +204,10 @@ class VoteRecord:
     bloc_yes_share: dict[str, float]
     lost_to_politicisation: float
     adopted: bool
+    cause: VoteCause = "adopted"
+    caller: str = ""
+    side_ballots: dict[str, dict[str, str]] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)  # the text put to the vote
 
 
 @dataclass
@@ -233,6 +241,7 @@ class GameState:
     spoils: list[SpoilRecord]
     soundings: list[Sounding]
     pooled_fund: int
+    side_leans: dict[str, dict[str, float]]  # per side issue, each bloc's yes share (0 to 100)
     side_issue_results: dict[str, bool]
     votes: list[VoteRecord]
     bulletins: list[str]
@@ -260,6 +269,7 @@ class GameState:
             draft_history=list(self.draft_history),
             spoils=list(self.spoils),
             soundings=list(self.soundings),
+            side_leans={k: dict(v) for k, v in self.side_leans.items()},
             side_issue_results=dict(self.side_issue_results),
             votes=list(self.votes),
             bulletins=list(self.bulletins),

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from game_rules.actions import FACILITATOR, PUBLIC
+from game_rules.actions import FACILITATOR, PUBLIC, Pledge, Terms
 from game_rules.codec import kept, to_plain
 from game_rules.events import Event
 from game_rules.negotiation import alliance_span
 from game_rules.orders import reserved, staff_of
 from game_rules.scenario import Scenario, SeatSpec
 from game_rules.scoring import epilogue, scores
-from game_rules.state import GameState, Message
+from game_rules.state import GameState, Message, Offer, PledgeRecord
+from game_rules.voting import side_issue_outlook
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
 
 SPECTATOR = "spectator"
@@ -47,12 +48,12 @@ def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, 
     part: dict[str, Any] = {"viewer": seat, "you": _you(scenario, state, seat)}
     part["private_messages"] = [_message(m) for m in state.messages if m.audience and seat in m.audience]
     part["offers"] = [
-        to_plain(o)
+        _offer(o)
         for o in state.offers.values()
         if seat in (o.sender, o.recipient) and (o.status == "open" or o.round == state.round)
     ]
     part["pledges"] = [
-        to_plain(p)
+        _pledge_record(p)
         for p in state.pledges
         if seat in (p.pledger, p.beneficiary) and (p.status == "pending" or p.round == state.round)
     ]
@@ -144,8 +145,47 @@ def objectives(spec: SeatSpec) -> dict[str, Any]:
     return plain
 
 
+# Written out by hand, as `to_plain` would write them: every view of every decision lists them.
+def _pledge(pledge: Pledge) -> dict[str, Any]:
+    return {"kind": pledge.kind, "target": pledge.target, "value": pledge.value}
+
+
+def _terms(terms: Terms) -> dict[str, Any]:
+    return {
+        "capital": terms.capital,
+        "funds": terms.funds,
+        "expertise": terms.expertise,
+        "pledges": [_pledge(p) for p in terms.pledges],
+    }
+
+
+def _offer(offer: Offer) -> dict[str, Any]:
+    return {
+        "id": offer.id,
+        "round": offer.round,
+        "sender": offer.sender,
+        "recipient": offer.recipient,
+        "gives": _terms(offer.gives),
+        "gets": _terms(offer.gets),
+        "status": offer.status,
+    }
+
+
+def _pledge_record(record: PledgeRecord) -> dict[str, Any]:
+    return {
+        "offer": record.offer,
+        "round": record.round,
+        "pledger": record.pledger,
+        "beneficiary": record.beneficiary,
+        "pledge": _pledge(record.pledge),
+        "status": record.status,
+    }
+
+
 def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
     current = ripeness(scenario, state)
+    # How each side issue would go on the blocs' leans now, before any seat votes.
+    outlook = side_issue_outlook(scenario, state.side_leans)
     show = "exact" if exact else scenario.bloc_visibility
     blocs = []
     for bloc in scenario.blocs:
@@ -159,7 +199,9 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
                 politicisation=round(live.politicisation, 3),
             )
         elif show == "band":
-            entry.update(disposition=disposition_band(value), ownership=disposition_band(live.ownership))
+            entry.update(
+                disposition=disposition_band(scenario, value), ownership=disposition_band(scenario, live.ownership)
+            )
         blocs.append(entry)
     table: dict[str, Any] = {
         "scenario": scenario.id,
@@ -229,10 +271,12 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         "bulletins": list(state.bulletins),
         "votes": [to_plain(v) for v in state.votes],
         "side_issues": [
-            {"id": s.id, "name": s.name, "result": state.side_issue_results.get(s.id)} for s in scenario.side_issues
+            {"id": s.id, "name": s.name, "result": state.side_issue_results.get(s.id), "outlook": outlook[s.id]}
+            for s in scenario.side_issues
         ],
         "pooled_fund": state.pooled_fund,
         "score_weights": to_plain(scenario.score_weights),
+        "rules": to_plain(scenario.rules),
         "outcome": state.outcome,
     }
     if exact:
@@ -264,6 +308,11 @@ def _you(scenario: Scenario, state: GameState, seat: str) -> dict[str, Any]:
         "ballot": live.ballot,
         "objectives": objectives(spec),
         "links": state.links_of(seat),
+        "grants": [
+            {"donor": donor, "purpose": purpose, "left": left, "until": int(until)}
+            for key, left in sorted(live.earmarks.items())
+            for donor, purpose, until in [key.split("|")]
+        ],
         "role_sheet": spec.role_sheet,
     }
 

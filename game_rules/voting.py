@@ -1,16 +1,18 @@
-"""The formal session: ballots, the blocs' shares, the scenario's decision rule, side issues."""
+"""The formal session: ballots, the blocs' shares, the scenario's decision rule, and the final
+vote that settles the side issues and brings pledges due."""
 
 from __future__ import annotations
+
+import math
 
 from game_rules.actions import CastVote, Choice
 from game_rules.events import Event
 from game_rules.rejections import Rejected, reject
-from game_rules.scenario import Scenario
-from game_rules.state import GameState, PledgeRecord, VoteRecord, replace
-from game_rules.world import disposition, ripeness, yes_share
+from game_rules.scenario import Bloc, Scenario
+from game_rules.state import GameState, PledgeRecord, VoteCause, VoteRecord, replace
+from game_rules.world import clamp, disposition, ripeness, yes_share
 
 CHOICES: tuple[Choice, ...] = ("yes", "no", "abstain")
-SECURITY_COUNCIL_MAJORITY = 9
 
 
 def voters(scenario: Scenario) -> list[str]:
@@ -55,12 +57,40 @@ def _bloc_shares(scenario: Scenario, state: GameState) -> tuple[dict[str, float]
         share = yes_share(scenario, disposition(scenario, state, bloc.id))
         calm = yes_share(scenario, disposition(scenario, state, bloc.id, politicisation=0.0))
         shares[bloc.id] = round(share, 6)
-        lost += (calm - share) * (bloc.council_seats if scenario.decision_rule == "security_council" else bloc.votes)
+        lost += (calm - share) * bloc_weight(scenario, bloc)
     return shares, round(lost, 6)
 
 
+def bloc_weight(scenario: Scenario, bloc: Bloc) -> int:
+    """The votes a bloc casts in the deciding body: its council seats in the Security Council,
+    its members elsewhere."""
+    return bloc.council_seats if scenario.decision_rule == "security_council" else bloc.votes
+
+
+def council_yes(council_seats: int, share: float) -> int:
+    """A bloc's yes votes on the Council: its seats times its share, halves rounded up (a
+    member is either for or against; Python's round() would send half of the halves down)."""
+    return math.floor(council_seats * share + 0.5)
+
+
+def _cause(rule: str, ripe: bool, passed: bool, vetoes: tuple[str, ...], objections: tuple[str, ...]) -> VoteCause:
+    """Why a vote ended as it did: the window first (nothing passes below it), then a veto, an
+    objection under consensus, or too few yes."""
+    if passed and ripe:
+        return "adopted"
+    if not ripe:
+        return "unripe"
+    if vetoes:
+        return "vetoed"
+    if rule == "consensus" and objections:
+        return "objection"
+    return "short"
+
+
 def hold_vote(scenario: Scenario, state: GameState, events: list[Event]) -> VoteRecord:
-    """Count the ballots and the blocs' shares, settle side issues, and record the session."""
+    """Count the ballots and the blocs' shares and record the vote. A failed vote costs its
+    caller credibility and every bloc some patience; pledges and side issues wait for the
+    final vote (`close_session`)."""
     ballots: dict[str, str] = {s: state.seats[s].ballot or "abstain" for s in voters(scenario)}
     shares, lost = _bloc_shares(scenario, state)
     rule = scenario.decision_rule
@@ -68,20 +98,20 @@ def hold_vote(scenario: Scenario, state: GameState, events: list[Event]) -> Vote
     no = float(sum(1 for c in ballots.values() if c == "no"))
     abstain = float(sum(1 for c in ballots.values() if c == "abstain"))
     objections = tuple(s for s, c in ballots.items() if c == "no")
-    vetoes = tuple(s for s in objections if scenario.seat(s).veto)
+    vetoes = tuple(s for s in objections if scenario.seat(s).veto) if rule == "security_council" else ()
     if rule == "security_council":
         for bloc in scenario.blocs:
-            council_yes = round(bloc.council_seats * shares[bloc.id])
-            yes += council_yes
-            no += bloc.council_seats - council_yes
-        passed = yes >= SECURITY_COUNCIL_MAJORITY and not vetoes
+            bloc_yes = council_yes(bloc.council_seats, shares[bloc.id])
+            yes += bloc_yes
+            no += bloc.council_seats - bloc_yes
+        passed = yes >= scenario.rules.council_majority and not vetoes
     else:
         bloc_votes = sum(b.votes for b in scenario.blocs) or 1
-        bloc_yes = sum(b.votes * shares[b.id] for b in scenario.blocs)
-        yes += bloc_yes
-        no += bloc_votes - bloc_yes
+        bloc_yes_votes = sum(b.votes * shares[b.id] for b in scenario.blocs)
+        yes += bloc_yes_votes
+        no += bloc_votes - bloc_yes_votes
         if rule == "consensus":
-            passed = not objections and bloc_yes / bloc_votes >= scenario.rules.consensus_threshold
+            passed = not objections and bloc_yes_votes / bloc_votes >= scenario.rules.consensus_threshold
         else:
             passed = yes * 3 >= 2 * (yes + no)
     current = ripeness(scenario, state)
@@ -100,10 +130,21 @@ def hold_vote(scenario: Scenario, state: GameState, events: list[Event]) -> Vote
         bloc_yes_share=shares,
         lost_to_politicisation=lost,
         adopted=passed and ripe,
+        cause=_cause(rule, ripe, passed, vetoes, objections),
+        caller=state.vote_called_by,
+        side_ballots={s: dict(state.seats[s].side_ballots) for s in ballots},
+        levels=dict(state.levels),
     )
     state.votes.append(record)
+    credibility_lost = 0 if record.adopted else _charge_failure(scenario, state, record.caller)
     verdict = "ADOPTED" if record.adopted else "NOT ADOPTED"
-    why = "" if ripe or not passed else " (the time was not ripe: the window had not opened)"
+    why = {
+        "adopted": "",
+        "unripe": " (the time was not ripe: the window had not opened)",
+        "vetoed": f" (vetoed by {', '.join(scenario.seat(s).name for s in vetoes)})",
+        "objection": f" ({', '.join(scenario.seat(s).name for s in objections)} objected)",
+        "short": " (too few votes in favour)",
+    }[record.cause]
     events.append(
         Event(
             kind="vote_result",
@@ -111,6 +152,7 @@ def hold_vote(scenario: Scenario, state: GameState, events: list[Event]) -> Vote
             text=f"The draft was {verdict}: {yes:.1f} yes, {no:.1f} no, {abstain:.0f} abstaining{why}.",
             detail={
                 "adopted": record.adopted,
+                "cause": record.cause,
                 "yes": record.yes,
                 "no": record.no,
                 "abstain": record.abstain,
@@ -118,28 +160,86 @@ def hold_vote(scenario: Scenario, state: GameState, events: list[Event]) -> Vote
                 "vetoes": list(vetoes),
                 "ripe": ripe,
                 "lost_to_politicisation": lost,
+                "caller": record.caller,
+                "credibility_lost": credibility_lost,
             },
         )
     )
     state.bulletins.append(events[-1].text)
-    _side_issues(scenario, state, events)
-    _check_vote_pledges(scenario, state, events)
     return record
 
 
-def _side_issues(scenario: Scenario, state: GameState, events: list[Event]) -> None:
+def _charge_failure(scenario: Scenario, state: GameState, caller: str) -> int:
+    """What a failed vote costs: the caller's credibility, and every bloc's patience."""
+    rules = scenario.rules
+    lost = 0
+    if caller in state.seats:
+        live = state.seats[caller]
+        lost = min(live.credibility, rules.failed_vote_credibility)
+        live.credibility -= lost
+    for live_bloc in state.blocs.values():
+        live_bloc.goodwill -= rules.failed_vote_goodwill
+    return lost
+
+
+def is_reconsideration(state: GameState) -> bool:
+    """Whether calling the vote now would put the very text that was last rejected back to
+    the vote: a rejected proposal is not reconsidered unchanged at the same session (rule 81
+    of the General Assembly's rules of procedure)."""
+    return bool(state.votes) and not state.votes[-1].adopted and state.votes[-1].levels == state.levels
+
+
+def close_session(scenario: Scenario, state: GameState, events: list[Event]) -> None:
+    """The session ends with the game: the final vote (the adopting one, or the last held)
+    decides the side issues with the blocs, and vote and side-issue pledges come due."""
+    final = state.votes[-1] if state.votes else None
+    side_ballots = final.side_ballots if final else {}
+    for seat, choices in side_ballots.items():
+        bloc = scenario.seat(seat).bloc
+        for issue, choice in choices.items():
+            if bloc and choice != "abstain" and issue in state.side_leans:
+                pull = scenario.rules.side_issue_seat_pull * (1 if choice == "yes" else -1)
+                state.side_leans[issue][bloc] = clamp(state.side_leans[issue][bloc] + pull)
+    _side_issues(scenario, state, side_ballots, events)
+    for index, record in pending_pledges(state, "vote"):
+        if final is None:
+            state.pledges[index] = replace(record, status="lapsed")
+        elif final.seat_ballots.get(record.pledger, "abstain") == record.pledge.value:
+            keep_pledge(state, index)
+        else:
+            break_pledge(scenario, state, index, events, f"promised to vote {record.pledge.value}")
+    for index, record in pending_pledges(state, "side_issue"):
+        cast = side_ballots.get(record.pledger, {}).get(record.pledge.target, "abstain")
+        if final is None:
+            state.pledges[index] = replace(record, status="lapsed")
+        elif cast == record.pledge.value:
+            keep_pledge(state, index)
+        else:
+            break_pledge(scenario, state, index, events, f"promised {record.pledge.value} on {record.pledge.target}")
+
+
+def side_issue_outlook(scenario: Scenario, leans: dict[str, dict[str, float]]) -> dict[str, bool]:
+    """How each side issue would go on the blocs' leans alone, before any seat votes."""
+    outlook = {}
     for issue in scenario.side_issues:
-        if issue.id in state.side_issue_results:
-            continue
+        yes = sum(bloc_weight(scenario, b) * leans[issue.id][b.id] / 100.0 for b in scenario.blocs)
+        outlook[issue.id] = yes > sum(bloc_weight(scenario, b) for b in scenario.blocs) - yes
+    return outlook
+
+
+def _side_issues(
+    scenario: Scenario, state: GameState, side_ballots: dict[str, dict[str, str]], events: list[Event]
+) -> None:
+    for issue in scenario.side_issues:
         yes = no = 0.0
-        for seat in voters(scenario):
-            choice = state.seats[seat].side_ballots.get(issue.id, "abstain")
+        for choices in side_ballots.values():
+            choice = choices.get(issue.id, "abstain")
             yes += choice == "yes"
             no += choice == "no"
         for bloc in scenario.blocs:
-            lean = issue.bloc_lean.get(bloc.id, 50.0) / 100.0
-            yes += bloc.votes * lean
-            no += bloc.votes * (1 - lean)
+            lean = state.side_leans[issue.id][bloc.id] / 100.0
+            yes += bloc_weight(scenario, bloc) * lean
+            no += bloc_weight(scenario, bloc) * (1 - lean)
         passed = yes > no
         state.side_issue_results[issue.id] = passed
         events.append(
@@ -150,6 +250,7 @@ def _side_issues(scenario: Scenario, state: GameState, events: list[Event]) -> N
                 detail={"issue": issue.id, "passed": passed, "yes": round(yes, 6), "no": round(no, 6)},
             )
         )
+        state.bulletins.append(events[-1].text)
 
 
 def break_pledge(scenario: Scenario, state: GameState, index: int, events: list[Event], what: str) -> None:
@@ -176,20 +277,3 @@ def keep_pledge(state: GameState, index: int) -> None:
 
 def pending_pledges(state: GameState, kind: str) -> list[tuple[int, PledgeRecord]]:
     return [(i, p) for i, p in enumerate(state.pledges) if p.status == "pending" and p.pledge.kind == kind]
-
-
-def _check_vote_pledges(scenario: Scenario, state: GameState, events: list[Event]) -> None:
-    for index, record in pending_pledges(state, "vote"):
-        if state.seats[record.pledger].ballot is None and record.pledger not in voters(scenario):
-            continue
-        cast = state.seats[record.pledger].ballot or "abstain"
-        if cast == record.pledge.value:
-            keep_pledge(state, index)
-        else:
-            break_pledge(scenario, state, index, events, f"promised to vote {record.pledge.value}")
-    for index, record in pending_pledges(state, "side_issue"):
-        cast = state.seats[record.pledger].side_ballots.get(record.pledge.target, "abstain")
-        if cast == record.pledge.value:
-            keep_pledge(state, index)
-        else:
-            break_pledge(scenario, state, index, events, f"promised {record.pledge.value} on {record.pledge.target}")

@@ -70,13 +70,14 @@ def studies_and_panels(work: RoundOrders) -> None:
         assert isinstance(order, CommissionStudy)
         if not work.charge(seat, order):
             continue
-        state.seats[order.performer].funds += order.funds
+        if order.performer != seat:
+            state.seats[order.performer].funds += order.funds
+        # else: an in-house study pays the seat's own researchers; the funds are spent.
+        work.use_earmarks(seat, "study", order.funds)
         gained = r.study_expertise + order.funds // r.study_funds_per_extra_expertise
         state.seats[seat].expertise += gained
         boost = r.study_ripeness * state.seats[order.performer].credibility / 100.0
         add_ripeness(scenario, state, boost)
-        work.performed.add((seat, "study"))
-        work.performed.add((order.performer, "study"))
         work.emit(
             "study",
             f"{work.name(order.performer)} published a study for {work.name(seat)}.",
@@ -108,11 +109,12 @@ def studies_and_panels(work: RoundOrders) -> None:
         payers = [s for s in seats if work.pay(s, funds=shares[s])]
         if not payers:
             continue
+        for s in payers:
+            work.use_earmarks(s, "panel", shares[s])
         boost = r.panel_ripeness * span_factor(scenario, span - r.panel_min_kinds + 1)
         add_ripeness(scenario, state, boost)
         for s in payers:
             state.seats[s].expertise += r.panel_expertise
-            work.performed.add((s, "panel"))
         work.emit(
             "panel",
             f"A high-level panel convened by “{name}” reported ({span} kinds of seat took part).",
@@ -142,6 +144,7 @@ def consultations(work: RoundOrders) -> None:
         for g in group:
             assert isinstance(g.order, HostConsultation)
             if work.pay(g.seat, funds=shares[g.seat], expertise=g.order.expertise):
+                work.use_earmarks(g.seat, "consultation", shares[g.seat])
                 hosts.append(g.seat)
                 expertise += g.order.expertise
         if not hosts:
@@ -158,8 +161,6 @@ def consultations(work: RoundOrders) -> None:
         for constituency in venue.constituencies:
             value = state.constituencies[constituency] + r.consultation_ownership * factor
             state.constituencies[constituency] = clamp(value)
-        for s in hosts:
-            work.performed.add((s, "consultation"))
         work.emit(
             "consultation",
             f"A regional consultation in {venue.name} hosted by "

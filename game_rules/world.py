@@ -12,7 +12,8 @@ from game_rules.scenario import Preferences, Scenario
 from game_rules.state import DraftChange, DraftVia, GameState
 
 RipenessBand = Literal["closed", "opening", "ripe"]
-LOW_RIPENESS_SHIFT = 30.0
+DispositionBand = Literal["hostile", "sceptical", "open", "supportive"]
+DISPOSITION_BANDS: tuple[DispositionBand, ...] = ("hostile", "sceptical", "open", "supportive")
 
 
 def clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:
@@ -49,7 +50,7 @@ def disposition(
         spec.attitude
         + (utility - 0.5) * 2.0 * rules.disposition_utility_scale
         + live.goodwill
-        + (live.ownership - 50.0) * rules.ownership_disposition_weight
+        + (live.ownership - rules.ownership_disposition_pivot) * rules.ownership_disposition_weight
         - pol * rules.politicisation_weight
     )
     return clamp(value)
@@ -71,7 +72,7 @@ def baseline_ripeness(scenario: Scenario, state: GameState, round_number: int) -
         extra = round_number - len(schedule)
         base = schedule[-1] - extra * scenario.rules.ripeness_decay_after_schedule
     if "low_ripeness" in state.ablations:
-        base -= LOW_RIPENESS_SHIFT
+        base -= scenario.rules.low_ripeness_shift
     return base + state.ripeness_shift
 
 
@@ -96,15 +97,12 @@ def ripeness_band(scenario: Scenario, value: float) -> RipenessBand:
     return "opening"
 
 
-def disposition_band(value: float) -> str:
-    """What a seat sees of a bloc's disposition when the scenario shows bands."""
-    if value < 35:
-        return "hostile"
-    if value < 50:
-        return "sceptical"
-    if value < 65:
-        return "open"
-    return "supportive"
+def disposition_band(scenario: Scenario, value: float) -> DispositionBand:
+    """What a seat sees of a bloc's disposition (or ownership) when the scenario shows bands."""
+    for band, upper in zip(DISPOSITION_BANDS, scenario.rules.disposition_bands, strict=False):
+        if value < upper:
+            return band
+    return DISPOSITION_BANDS[-1]
 
 
 def move_provision(scenario: Scenario, state: GameState, seat: str, provision: str, delta: int, via: DraftVia) -> bool:

@@ -1,4 +1,5 @@
-"""The `normarena` command: simulate bot games, list and validate scenarios."""
+"""The `normarena` command: serve, play bots and tournaments, simulate bot games, and list,
+validate and describe scenarios."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tqdm import tqdm
 
 from bots import parse_lineup
 from game_rules import ABLATIONS
+from normarena.describe import describe
 from scenarios import ScenarioError, list_scenarios, load_scenario, schema, validate_file
 from simulation.play import BotMisplay
 from simulation.summary import csv_header, default_workers, format_summary, run_games, summarise
@@ -165,6 +167,16 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _describe(args: argparse.Namespace) -> int:
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as error:
+        print(f"normarena: scenario {args.scenario!r} is not valid:\n{error}", file=sys.stderr)
+        return 2
+    print(describe(scenario))
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     print(json.dumps(schema(), indent=2, ensure_ascii=False))
     return 0
@@ -182,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--bots",
         default="auto",
         help='who plays: "auto" (the character that fits each seat), "random", a reference bot, '
-        'or per seat: "norway=entrepreneur,*=random" (default auto)',
+        'per seat: "norway=entrepreneur,*=random", or your own as module:Class (from the current folder '
+        "or the path) or path/to/bot.py:Class (default auto)",
     )
     sim.add_argument(
         "--ablate",
@@ -231,7 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     bot = commands.add_parser("bot", help="play a seat of a live game with a bot until the game ends")
     bot.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
     bot.add_argument("--code", required=True, help="the seat's join code")
-    bot.add_argument("--strategy", default="broker", help="random, entrepreneur, spoiler, broker, or module:Class")
+    bot.add_argument(
+        "--strategy",
+        default="broker",
+        help="random, entrepreneur, spoiler, broker, hasty, module:Class or path/to/bot.py:Class",
+    )
     bot.add_argument("--name", default="", help="the display name (default: the strategy)")
     bot.add_argument("--seed", type=int, default=0, help="the bot's own seed (default 0)")
     bot.set_defaults(run=_bot)
@@ -249,13 +266,18 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--quiet", action="store_true", help="no progress bar")
     tour.set_defaults(run=_tournament)
 
-    scenario = commands.add_parser("scenario", help="list, validate or describe scenarios")
+    scenario = commands.add_parser("scenario", help="list, validate or describe scenarios, or print their schema")
     scenario_commands = scenario.add_subparsers(dest="scenario_command", required=True)
     validate = scenario_commands.add_parser("validate", help="check scenario files against the schema")
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(run=_validate)
     listing = scenario_commands.add_parser("list", help="the scenarios shipped with Norm Arena")
     listing.set_defaults(run=_list)
+    described = scenario_commands.add_parser(
+        "describe", help="a scenario for its facilitator: seats, clocks, timing, the brief and the debrief"
+    )
+    described.add_argument("scenario", metavar="NAME_OR_FILE")
+    described.set_defaults(run=_describe)
     printed = scenario_commands.add_parser("schema", help="print the scenario JSON Schema")
     printed.set_defaults(run=_schema)
     return parser

@@ -128,9 +128,9 @@ async def scenarios(request: Request) -> Response:
                 "rounds": scenario.rounds,
                 "decision_rule": scenario.decision_rule,
                 "seats": [{"id": s.id, "name": s.name, "kind": s.kind} for s in scenario.seats],
-                "clocks": {**CLOCKS, **getattr(scenario, "clocks", {})},
-                "minutes": getattr(scenario, "minutes", None),
-                "discussion_questions": list(getattr(scenario, "discussion_questions", ())),
+                "clocks": {**CLOCKS, **scenario.clocks},
+                "minutes": scenario.minutes,
+                "discussion_questions": list(scenario.discussion_questions),
             }
         )
     return JSONResponse(out)

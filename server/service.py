@@ -8,15 +8,13 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from game_rules import FACILITATOR, Action, Scenario, new_game, scenario_from_mapping
+from game_rules import FACILITATOR, Action, Scenario, new_game
 from game_rules.actions import ClosePhase, EndGame, InjectEvent, StartGame
-from scenarios import ScenarioError, ScenarioProblem, check, list_scenarios, load_scenario
-from scenarios import _with_defaults as with_defaults
+from scenarios import ScenarioError, list_scenarios, load_scenario, load_scenario_text
 from server import deadlines, keys
 from server.auth import (
     FACILITATOR_ROLE,
@@ -43,7 +41,6 @@ CLOCKS: dict[str, dict[str, float]] = {
 }
 FACILITATOR_ACTIONS = (StartGame, ClosePhase, InjectEvent, EndGame)
 REISSUED = "reissued"
-SCENARIO_TEXT_LIMIT = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -64,15 +61,9 @@ class Joined:
 
 @lru_cache(maxsize=64)
 def scenario_from_text(text: str) -> Scenario:
-    """A scenario uploaded with a game (stored with it, so replays never depend on a file)."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError([ScenarioProblem("upload", "", f"not valid TOML: {error}")]) from error
-    problems = check(raw, "upload")
-    if problems:
-        raise ScenarioError(problems)
-    return scenario_from_mapping(with_defaults(raw))
+    """A scenario uploaded with a game (stored with it, so replays never depend on a file),
+    read once per text."""
+    return load_scenario_text(text, "upload")
 
 
 def scenario_of_meta(meta: dict[str, str]) -> Scenario:
@@ -111,7 +102,7 @@ class GameService:
             scenario = load_scenario(scenario_name)
         else:
             raise ServiceError("unknown_scenario", f"There is no scenario {scenario_name!r}.")
-        suggested = getattr(scenario, "clocks", {}).get(clock)
+        suggested = scenario.clocks.get(clock)
         phases = {**(suggested if suggested is not None else CLOCKS[clock]), **(durations or {})}
         game_id = new_game_id()
         facilitator, spectator = new_token(), new_token()

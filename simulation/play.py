@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bots import Bot, make_bot
+from bots import REFERENCE_BOTS, Bot, make_bot
 from game_rules import (
     FACILITATOR,
     Applied,
@@ -93,7 +93,7 @@ def play_game(
                 moved = True
                 if isinstance(result, Rejected):
                     rejections += 1
-                    if strict and lineup[seat] in ("random", "entrepreneur", "spoiler", "broker"):
+                    if strict and lineup[seat] in REFERENCE_BOTS:
                         raise BotMisplay(f"{lineup[seat]} in {seat} chose {action!r}: {result.code} {result.message}")
                     continue
                 actions += 1

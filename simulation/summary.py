@@ -7,14 +7,15 @@ import os
 import statistics
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from game_rules import Scenario, epilogue, legitimacy, scores
+from game_rules import Scenario, epilogue, legitimacy, new_game, scores
+from game_rules.standings import standings
 from game_rules.state import VoteRecord
+from game_rules.voting import side_issue_outlook
 from simulation.play import PlayedGame, play_game
-
-SC_MAJORITY = 9 / 15
+from simulation.tally import format_tally, merge, tally_actions, tally_events
 
 
 def default_workers() -> int:
@@ -35,7 +36,7 @@ def vote_margin(scenario: Scenario, vote: VoteRecord) -> float:
     needed = {
         "consensus": scenario.rules.consensus_threshold,
         "two_thirds": 2 / 3,
-        "security_council": SC_MAJORITY,
+        "security_council": scenario.rules.council_majority / 15,
     }[scenario.decision_rule]
     return share - needed
 
@@ -57,6 +58,10 @@ class GameRow:
     depth: float | None
     scores: dict[str, float]
     lineup: dict[str, str]
+    standings: dict[str, float] = field(default_factory=dict)  # score / the best the seat could reach
+    ripeness_shift: float = 0.0
+    side_issues_moved: int = 0  # side issues whose result differs from their outlook at the start
+    tally: dict[str, Any] = field(default_factory=dict)
 
     def csv_row(self, seats: list[str]) -> list[Any]:
         return [
@@ -70,6 +75,11 @@ class GameRow:
             f"{self.lost_to_politicisation:.4f}",
             f"{self.legitimacy:.4f}",
             "" if self.depth is None else f"{self.depth:.4f}",
+            f"{self.ripeness_shift:.4f}",
+            self.side_issues_moved,
+            self.tally.get("pledges", 0),
+            self.tally.get("pledges_broken", 0),
+            self.tally.get("offers", 0),
             *(f"{self.scores[s]:.4f}" for s in seats),
         ]
 
@@ -86,6 +96,11 @@ def csv_header(seats: list[str]) -> list[str]:
         "lost_to_politicisation",
         "legitimacy",
         "depth",
+        "ripeness_shift",
+        "side_issues_moved",
+        "pledges",
+        "pledges_broken",
+        "offers",
         *(f"score_{s}" for s in seats),
     ]
 
@@ -94,6 +109,8 @@ def summarise_game(scenario: Scenario, index: int, seed: int, lineup: dict[str, 
     state = game.state
     final = state.votes[-1] if state.votes else None
     ending = epilogue(scenario, state)
+    start = side_issue_outlook(scenario, new_game(scenario, seed).side_leans)
+    moved = sum(state.side_issue_results.get(issue) != result for issue, result in start.items())
     return GameRow(
         index=index,
         seed=seed,
@@ -108,6 +125,14 @@ def summarise_game(scenario: Scenario, index: int, seed: int, lineup: dict[str, 
         depth=None if ending is None else ending.depth,
         scores={k: v.score for k, v in scores(scenario, state).items()},
         lineup=dict(lineup),
+        standings=standings(scenario, state),
+        ripeness_shift=state.ripeness_shift,
+        side_issues_moved=moved,
+        tally={
+            **tally_events(game.events),
+            **tally_actions(game.log),
+            "max_ripeness": max((h.ripeness for h in state.history), default=0.0),
+        },
     )
 
 
@@ -171,6 +196,8 @@ def summarise(scenario: Scenario, rows: list[GameRow], seed: int, ablations: tup
         "mean_score": {s: _mean([r.scores[s] for r in rows]) for s in seats},
         "first_place_share": {s: round(firsts[s] / len(rows), 4) if rows else None for s in seats},
         "mean_score_by_bot": {b: _mean([r.scores[s] for r in rows for s in seats if r.lineup[s] == b]) for b in bots},
+        "side_issues_moved_share": round(sum(r.side_issues_moved > 0 for r in rows) / len(rows), 4) if rows else None,
+        **{k: v for k, v in merge(r.tally for r in rows).items() if k not in ("actions", "orders", "spoil_modes")},
     }
 
 
@@ -189,6 +216,9 @@ def format_summary(summary: dict[str, Any], seat_names: dict[str, str]) -> str:
         f"  votes lost to politicisation per game  {_fmt(summary['votes_lost_to_politicisation'], '.2f')}",
         f"  legitimacy            {_fmt(summary['legitimacy'], '.1f')}",
         f"  implementation depth  {_fmt(summary['implementation_depth'], '.1f')} (adopted games)",
+        f"  side issues moved     {_fmt(summary['side_issues_moved_share'], '.1%')} of games "
+        "(a result unlike the outlook at the start)",
+        *format_tally(summary, summary["games"] or 1),
         "  mean score per seat (first place share):",
     ]
     width = max(len(n) for n in seat_names.values())

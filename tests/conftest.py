@@ -19,9 +19,10 @@ def quick() -> Scenario:
 
 @pytest.fixture
 def calm(quick: Scenario) -> Scenario:
-    """The classroom scenario without random event cards or a jittered window: only the
-    actions move the numbers."""
-    return dataclasses.replace(quick, event_table=(), ripeness_jitter=0.0)
+    """The classroom scenario without random event cards, a jittered window or jittered
+    side-issue leans: only the actions move the numbers."""
+    rules = dataclasses.replace(quick.rules, side_issue_jitter=0.0)
+    return dataclasses.replace(quick, event_table=(), ripeness_jitter=0.0, rules=rules)
 
 
 def started(scenario: Scenario, seed: int = 7, ablations: tuple[str, ...] = ()) -> GameState:

@@ -98,3 +98,89 @@ def test_unknown_mechanic_is_refused() -> None:
     result = simulate("--scenario", "classroom-quick", "--ablate", "gravity")
     assert result.returncode == 2
     assert "gravity" in result.stderr
+
+
+def test_every_scenario_command_the_help_names_exists() -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "normarena", "scenario", "--help"], capture_output=True, text=True, check=False
+    )
+    for command in ("list", "validate", "describe", "schema"):
+        assert command in listed.stdout
+
+
+def test_scenario_describe_shows_the_clocks_the_length_and_the_questions() -> None:
+    described = subprocess.run(
+        [sys.executable, "-m", "normarena", "scenario", "describe", "classroom-quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert described.returncode == 0, described.stderr
+    assert "a class of about 45 minutes" in described.stdout
+    assert "classroom clock negotiate 3 min, act 1.5 min, vote 30 s" in described.stdout
+    assert "Discussion questions:" in described.stdout and "  1. " in described.stdout
+
+
+MY_BOT = '''
+class MyBot:
+    """Ends every phase at once and abstains: the smallest bot there is."""
+
+    name = "mine"
+
+    def __init__(self, seed, seat):
+        self.seat = seat
+
+    def act(self, view, legal):
+        for item in legal:
+            if item.action.type in ("end_negotiation", "end_orders"):
+                return item.action
+        return legal[0].action
+'''
+
+
+SMALL_RUN = ("--games", "2", "--json")
+
+
+def own_bot(tmp_path: Path, spec: str) -> subprocess.CompletedProcess[str]:
+    """Simulate with a bot of one's own from a folder that is not on the path: -P keeps Python
+    from adding the current folder, as the installed `normarena` script does not add it."""
+    (tmp_path / "mybot.py").write_text(MY_BOT, encoding="utf-8")
+    project = str(Path(__file__).resolve().parents[1])
+    return subprocess.run(
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "normarena",
+            "simulate",
+            "--quiet",
+            "--scenario",
+            "classroom-quick",
+            *SMALL_RUN,
+            "--bots",
+            f"norway={spec}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": project},
+    )
+
+
+def test_a_bot_of_ones_own_is_found_in_the_current_folder(tmp_path: Path) -> None:
+    result = own_bot(tmp_path, "mybot:MyBot")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["bots"]["norway"] == "mybot:MyBot"
+
+
+def test_a_bot_of_ones_own_is_found_by_its_file_path(tmp_path: Path) -> None:
+    result = own_bot(tmp_path, f"{tmp_path / 'mybot.py'}:MyBot")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_missing_bot_is_a_clear_error(tmp_path: Path) -> None:
+    result = own_bot(tmp_path, "nobot:NoBot")
+    assert result.returncode == 2
+    assert "nobot" in result.stderr

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LAPTOP, PHONE, Contexts, axe_violations, shoot
@@ -180,9 +179,6 @@ def test_the_ripeness_chart_draws_the_scenarios_threshold_and_floor(contexts: Co
     expect(rows.nth(2).locator("td").first).to_have_text(f"{ripeness['floor']:g}")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="scenarios do not suggest their own clocks and class length (clocks, minutes) yet"
-)
 def test_each_scenario_suggests_clocks_that_fit_its_class(contexts: Contexts, base_url: str) -> None:
     scenarios = httpx.get(f"{base_url}/api/scenarios").json()
     quick = next(s for s in scenarios if s["id"] == "classroom-quick")

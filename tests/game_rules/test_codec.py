@@ -21,6 +21,7 @@ from game_rules.actions import (
     CastVote,
     CommissionStudy,
     ConvenePanel,
+    EndGame,
     FoundAlliance,
     Grant,
     HostConsultation,
@@ -95,6 +96,17 @@ def test_decode_errors_name_the_path_of_the_value_that_does_not_fit(value: dict[
 @pytest.mark.parametrize("value", [{"type": "fly_to_geneva"}, {"type": ""}, {"type": None}, {"type": 3}, {}])
 def test_an_unknown_or_missing_action_type_is_refused_at_type(value: dict[str, Any]) -> None:
     assert decode_error(value).path == "type"
+
+
+def test_an_unknown_action_type_lists_what_a_seat_can_do_and_no_facilitator_control() -> None:
+    problem = decode_error({"type": "fly_to_geneva"}).problem
+    assert "send_message" in problem and "submit_order" in problem
+    for control in ("start_game", "close_phase", "inject_event", "end_game"):
+        assert control not in problem
+
+
+def test_facilitator_controls_still_decode() -> None:
+    assert decode_action({"type": "end_game"}) == EndGame()
 
 
 def test_an_unknown_order_type_is_refused_at_order_type() -> None:

@@ -117,8 +117,9 @@ def test_goals_are_met_only_by_the_outcome_they_name(calm: Scenario) -> None:
     assert cards(calm, binding)["msf"].goals == 1.0  # binding safeguards adopted
     assert cards(calm, adopted(calm))["msf"].goals == 0.0
     assert cards(calm, ended(calm))["msf"].goals == 0.0
-    # Norway wants African ownership of at least 55; it starts at 25.
-    assert cards(calm, adopted(calm))["norway"].goals == 0.0
+    # Norway wants the norm adopted, with African ownership of at least 45; it starts at 25.
+    assert cards(calm, adopted(calm))["norway"].goals == 0.5
+    assert cards(calm, ended(calm))["norway"].goals == 0.0
 
 
 def test_the_alliance_bonus_goes_to_members_whose_platform_is_met(calm: Scenario) -> None:

@@ -110,3 +110,19 @@ def test_orders_stay_secret_until_the_round_resolves_except_to_links(scenario: S
     state = close(scenario, state)
     assert all(not live.orders for live in state.seats.values()), "orders outlive the round"
     assert view(scenario, state, watcher).get("linked_moves", []) == []
+
+
+def test_offers_and_pledges_in_a_view_are_written_as_the_codec_writes_them(calm: Scenario) -> None:
+    from game_rules import to_plain
+    from game_rules.actions import AcceptOffer, MakeOffer, Pledge, Terms
+
+    state = started(calm)
+    gives = Terms(capital=2, pledges=(Pledge("side_issue", "budget_scale", "yes"),))
+    state = ok(
+        calm, state, "norway", MakeOffer(to="china", gives=gives, gets=Terms(pledges=(Pledge("vote", "", "yes"),)))
+    )
+    (offer_id,) = state.offers
+    state = ok(calm, state, "china", AcceptOffer(offer=offer_id))
+    seen = view(calm, state, "china")
+    assert seen["offers"] == [to_plain(o) for o in state.offers.values()]
+    assert seen["pledges"] == [to_plain(p) for p in state.pledges]

@@ -13,36 +13,32 @@ from game_rules.actions import (
     CastVote,
     Choice,
     ClosePhase,
+    EndGame,
     InjectEvent,
     MakeOffer,
     Pledge,
+    ProposeAmendment,
     SubmitOrder,
     TableDraft,
     Terms,
 )
 from game_rules.events import Event
-from game_rules.scenario import SideIssue
 from game_rules.state import VoteRecord
 from tests.conftest import close, ok, refused, started
 
 STATES = ("norway", "china", "south_africa")
 
 
-@pytest.fixture
-def council(calm: Scenario) -> Scenario:
-    """A Security Council variant: Norway and China (permanent, veto) sit on it; the blocs fill 13 seats."""
-    seats = tuple(dataclasses.replace(s, council=s.id in ("norway", "china"), veto=s.id == "china") for s in calm.seats)
-    council_seats = {"african": 3, "asia_pacific": 3, "grulac": 3, "weog": 2, "eeg": 2}
-    blocs = tuple(dataclasses.replace(b, council_seats=council_seats[b.id]) for b in calm.blocs)
-    assert sum(s.council for s in seats) + sum(b.council_seats for b in blocs) == 15
-    return dataclasses.replace(calm, decision_rule="security_council", seats=seats, blocs=blocs)
-
-
 def at_vote(
-    scenario: Scenario, state: GameState | None = None, goodwill: float | None = 60.0, boost: float | None = 25.0
+    scenario: Scenario,
+    state: GameState | None = None,
+    goodwill: float | None = 60.0,
+    boost: float | None = 25.0,
+    amend: str = "",
 ) -> GameState:
     """From a negotiation phase (round 1 by default) to a called vote, with every bloc's goodwill
-    and the ripeness boost set as given (None leaves them as the game made them)."""
+    and the ripeness boost set as given (None leaves them as the game made them). With
+    `amend`, Norway also moves that provision up a level, so a rejected text can come back."""
     state = close(scenario, state or started(scenario))
     state = state.clone()
     if boost is not None:
@@ -52,6 +48,8 @@ def at_vote(
             bloc.goodwill = goodwill
     if not state.tabled:
         state = ok(scenario, state, "norway", SubmitOrder(order=TableDraft()))
+    if amend:
+        state = ok(scenario, state, "norway", SubmitOrder(order=ProposeAmendment(provision=amend, direction=1)))
     state = ok(scenario, state, "norway", SubmitOrder(order=CallVote()))
     state = close(scenario, state)
     assert state.phase == "vote"
@@ -212,26 +210,6 @@ def test_the_council_needs_nine_votes(council: Scenario) -> None:
     assert not record.adopted
 
 
-# --- side issues ------------------------------------------------------------------------
-
-
-def test_side_issues_are_decided_at_the_first_vote_and_not_again(calm: Scenario) -> None:
-    even = (SideIssue(id="budget_scale", name="Budget scale", bloc_lean={b.id: 50.0 for b in calm.blocs}),)
-    scenario = dataclasses.replace(calm, side_issues=even)  # the seats' ballots decide it
-    state = started(scenario)
-    assert state.side_issue_results == {}
-    against: dict[str, dict[str, Choice]] = {s: {"budget_scale": "no"} for s in STATES}
-    state, first, events = vote(scenario, at_vote(scenario, state, boost=0.0), all_yes(), against)
-    assert not first.adopted
-    assert state.side_issue_results == {"budget_scale": False}
-    assert [e.detail["passed"] for e in events if e.kind == "side_issue_result"] == [False]
-    support: dict[str, dict[str, Choice]] = {s: {"budget_scale": "yes"} for s in STATES}
-    state, _, events = vote(scenario, at_vote(scenario, state, boost=0.0), all_yes(), support)
-    assert len(state.votes) == 2
-    assert state.side_issue_results == {"budget_scale": False}
-    assert [e for e in events if e.kind == "side_issue_result"] == []
-
-
 # --- pledges ----------------------------------------------------------------------------
 
 
@@ -250,7 +228,10 @@ def pledged(scenario: Scenario, pledge: Pledge) -> GameState:
 def test_a_broken_vote_pledge_costs_credibility_and_the_beneficiary_is_told(calm: Scenario) -> None:
     state = at_vote(calm, pledged(calm, Pledge(kind="vote", value="yes")))
     credibility = state.seats["china"].credibility
-    state, _, events = vote(calm, state, {**all_yes(), "china": "no"})
+    state, _, _ = vote(calm, state, {**all_yes(), "china": "no"})
+    result = apply(calm, state, FACILITATOR, EndGame())  # the failed vote was the final one
+    assert isinstance(result, Applied)
+    state, events = result.state, result.events
     assert state.seats["china"].credibility == credibility - calm.rules.pledge_break_credibility
     assert [p.status for p in state.pledges] == ["broken"]
     told = [e for e in visible_events(events, "norway") if e.kind == "pledge_broken"]
