@@ -232,9 +232,9 @@ class Reading:
         return [o for o in self.view.get("offers", []) if o[role] == self.seat and o["status"] == "open"]
 
     def messages(self) -> list[dict[str, Any]]:
-        """Every message this seat may read in its view's window: public ones, then its
-        private and alliance ones (views keep them apart)."""
-        return [*self.view["messages"], *self.view.get("private_messages", [])]
+        """Every message this seat may read in its view's window, oldest first (views keep
+        the public ones apart from its private and alliance ones)."""
+        return sorted([*self.view["messages"], *self.view.get("private_messages", [])], key=lambda m: m["number"])
 
     def private_messages(self) -> list[dict[str, Any]]:
         """Private messages to this seat this round, oldest first."""
