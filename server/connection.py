@@ -114,8 +114,10 @@ class Connection:
             self._queued_bytes = 0
             if self.writer is not None:
                 self.writer.abort()
-            if self.on_drop is not None:
-                self.on_drop()
+        # With a direct writer no pump task is there to close the socket, and the session sits
+        # waiting for the client's next frame: end it now (a re-issued seat is cut off at once).
+        if self.on_drop is not None and (code == TOO_SLOW or self.writer is not None):
+            self.on_drop()
         self._wake.set()
 
     async def pump(self) -> None:

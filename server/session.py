@@ -63,10 +63,12 @@ async def websocket_endpoint(socket: WebSocket) -> None:
     pump = asyncio.create_task(connection.pump()) if writer is None else None
 
     def drop() -> None:
-        # A client too slow to read: stop serving it at once, whatever its writer is stuck on.
+        # A client too slow to read, or one the server cut off (re-issued, say): stop serving it
+        # at once, whatever its writer is stuck on. The session's own closes end it by returning.
         if pump is not None:
             pump.cancel()
-        serving.cancel()
+        if asyncio.current_task() is not serving:
+            serving.cancel()
 
     connection.on_drop = drop
     if pump is not None:
@@ -101,6 +103,22 @@ async def _receive(socket: WebSocket) -> bytes | str:
     return raw if raw is not None else str(message.get("text") or "")
 
 
+def _over_rate(connection: Connection, worker: Worker) -> float:
+    """0 when this request is within its token's rate and its address's; otherwise how long
+    the connection should wait before it is read again."""
+    limiter = worker.bot_requests if connection.bots_clock else worker.requests
+    if not limiter.allow(connection.limit_key):
+        return 1 / limiter.rate
+    if connection.bots_clock or connection.stage is Stage.GREETING:
+        return 0.0  # before hello the token's bucket is the address's; tournaments have their own
+    shared = worker.address_requests
+    if not shared.allow(connection.address):
+        # Each of the address's connections waits its share, so between them they come back
+        # at about the address's rate rather than each at its token's.
+        return worker.sockets_by_address.count(connection.address) / shared.rate
+    return 0.0
+
+
 async def _serve(connection: Connection, worker: Worker) -> None:
     settings, metrics = worker.settings, worker.metrics
     strikes = 0
@@ -115,8 +133,8 @@ async def _serve(connection: Connection, worker: Worker) -> None:
             return
         if not connection.protocol:
             connection.protocol = wire.JSON if isinstance(frame, str) else wire.MSGPACK
-        limiter = worker.bot_requests if connection.bots_clock else worker.requests
-        if not limiter.allow(connection.limit_key):
+        pause = _over_rate(connection, worker)
+        if pause:
             # Refused before it is read (a small frame is read for its id only), so a flood costs
             # the server little; a client that floods on and on is disconnected.
             strikes += 1
@@ -129,7 +147,7 @@ async def _serve(connection: Connection, worker: Worker) -> None:
             # Read nothing more from this connection until its bucket has had time to refill: a flood
             # then waits in its own socket's buffers instead of costing the worker a refusal per frame
             # (72 flooding tokens took other players' p99 from 1 ms to 300 ms without this).
-            await asyncio.sleep(1 / limiter.rate)
+            await asyncio.sleep(pause)
             continue
         strikes = 0
         request_id = ""

@@ -10,12 +10,19 @@ is dropped. Everything else (the handshake, pings, closing, reading) stays with 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import MutableMapping
 from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+from uvicorn.config import UvicornDeprecationWarning
+
+with warnings.catch_warnings():
+    # We build on this protocol on purpose (frames go straight to the transport); uvicorn 0.54
+    # announces that `--ws websockets` will mean another one, which every start would print.
+    warnings.simplefilter("ignore", UvicornDeprecationWarning)
+    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
 from websockets.protocol import State
 
 from server.settings import Settings

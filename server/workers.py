@@ -63,6 +63,7 @@ class Worker:
     metrics: Metrics = field(default_factory=Metrics)
     requests: Limiter = field(init=False)
     bot_requests: Limiter = field(init=False)
+    address_requests: Limiter = field(init=False)
     failed_joins: Limiter = field(init=False)
     creations: Limiter = field(init=False)
     sockets_by_address: Counter = field(init=False)
@@ -73,6 +74,7 @@ class Worker:
         s = self.settings
         self.requests = Limiter(s.rate_per_second, s.rate_burst)
         self.bot_requests = Limiter(s.bot_rate_per_second, s.bot_rate_per_second)
+        self.address_requests = Limiter(s.address_rate_per_second, s.address_rate_burst)
         self.failed_joins = Limiter(s.failed_joins_per_second, s.failed_joins_burst)
         self.creations = Limiter(s.creates_per_second, s.creates_burst)
         self.sockets_by_address = Counter(s.connections_per_address)

@@ -103,7 +103,7 @@ async def test_a_seat_that_joins_an_alliance_does_not_read_what_was_said_there_b
         assert (await _act(latecomer, {"type": "join_alliance", "alliance": alliance}))["type"] == "ack"
         assert (await _act(founder, say("welcome, C", f"alliance:{alliance}")))["type"] == "ack"
         seen = (await latecomer.request({"type": "ask"}))["view"]
-        texts = [m["text"] for m in seen["messages"]]
+        texts = [m["text"] for m in seen["private_messages"]]  # alliance messages are not public
         assert "welcome, C" in texts
         assert "before C came: secret plan" not in str(seen), "a newcomer read the alliance's earlier messages"
         assert "secret plan" not in str(latecomer.frames)
