@@ -143,7 +143,7 @@ async def redis_memory_figures(bench: Bench) -> list[Row]:
                 from scenarios import load_scenario
 
                 for seat, strategy in parse_lineup("auto", load_scenario(SCENARIO)).items():
-                    await _control(facilitator, {"command": "bot", "seat": seat, "strategy": strategy})
+                    await _control(facilitator, {"command": "bot", "seat": seat, "strategy": strategy, "replace": True})
                 await _control(facilitator, {"command": "start"})
             finally:
                 await facilitator.close()
@@ -170,7 +170,7 @@ async def redis_memory_figures(bench: Bench) -> list[Row]:
     ]
 
 
-async def _control(connection: BenchConnection, command: dict[str, str]) -> None:
+async def _control(connection: BenchConnection, command: dict[str, str | bool]) -> None:
     answer, _ = await connection.request({"type": "control", "id": f"c{time.monotonic_ns()}", **command})
     if answer.get("type") != "ack":
         raise RuntimeError(f"control {command} was refused: {answer}")

@@ -67,8 +67,8 @@ class Connection:
 
     @property
     def limit_key(self) -> str:
-        """What this connection's requests count against: its token once greeted, else its address."""
-        return f"t:{self.role.token_hash}" if self.role.token_hash else f"a:{self.address}"
+        """What this greeted connection's requests count against: its token."""
+        return f"t:{self.role.token_hash}"
 
     def go_live(self, game: str, role: Role, seq: int) -> None:
         if self.stage is not Stage.GREETING:

@@ -105,18 +105,22 @@ async def _receive(socket: WebSocket) -> bytes | str:
 
 def _over_rate(connection: Connection, worker: Worker) -> float:
     """0 when this request is within its token's rate and its address's; otherwise how long
-    the connection should wait before it is read again."""
+    the connection should wait before it is read again. Each connection waits its share, so
+    between them a token's (or an address's) connections come back at about its rate, not
+    each at it."""
+    shared = worker.address_requests
+    if connection.stage is Stage.GREETING:
+        # Before hello only the address counts: a class (or a tournament) opens its connections
+        # at once, a hello apiece.
+        if shared.allow(connection.address):
+            return 0.0
+        return worker.sockets_by_address.count(connection.address) / shared.rate
     limiter = worker.bot_requests if connection.bots_clock else worker.requests
     if not limiter.allow(connection.limit_key):
-        return 1 / limiter.rate
-    if connection.bots_clock or connection.stage is Stage.GREETING:
-        return 0.0  # before hello the token's bucket is the address's; tournaments have their own
-    shared = worker.address_requests
-    if not shared.allow(connection.address):
-        # Each of the address's connections waits its share, so between them they come back
-        # at about the address's rate rather than each at its token's.
-        return worker.sockets_by_address.count(connection.address) / shared.rate
-    return 0.0
+        return max(worker.sockets_by_token.count(connection.role.token_hash), 1) / limiter.rate
+    if connection.bots_clock or shared.allow(connection.address):
+        return 0.0  # tournaments are held to their tokens' rate only
+    return worker.sockets_by_address.count(connection.address) / shared.rate
 
 
 async def _serve(connection: Connection, worker: Worker) -> None:

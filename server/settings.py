@@ -32,11 +32,11 @@ class Settings:
     max_frame_bytes: int = 64 * 1024  # above this a frame gets a `frame_too_large` error...
     max_body_bytes: int = 64 * 1024  # ...and an HTTP body a 413 (a scenario upload may be larger:)
     max_upload_bytes: int = 256 * 1024
-    rate_per_second: float = 30.0  # requests per player token (or address, before hello), shared
+    rate_per_second: float = 30.0  # requests per player token once greeted, shared
     rate_burst: int = 60  # by all its connections
     bot_rate_per_second: float = 400.0  # the same, in games on the bots clock (tournaments)
-    address_rate_per_second: float = 300.0  # all greeted tokens of one address together, outside
-    address_rate_burst: int = 600  # the bots clock: a class behind one NAT fits, a flood does not
+    address_rate_per_second: float = 300.0  # an address's hellos, and its greeted tokens together
+    address_rate_burst: int = 600  # outside the bots clock: a class behind one NAT fits, a flood not
     failed_joins_per_second: float = 1.0  # wrong join codes per address
     failed_joins_burst: int = 30
     creates_per_second: float = 1.0  # games created per address (not on loopback)
