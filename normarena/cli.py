@@ -66,15 +66,19 @@ def _serve(args: argparse.Namespace) -> int:
     from server.settings import Settings
 
     cluster = True if args.cluster else None
-    settings = Settings.from_env(
-        host=args.host,
-        port=args.port,
-        redis_url=args.redis_url,
-        cluster=cluster,
-        data_dir=args.data_dir,
-        operator_token=args.operator_token,
-        public_url=args.public_url,
-    )
+    try:
+        settings = Settings.from_env(
+            host=args.host,
+            port=args.port,
+            redis_url=args.redis_url,
+            cluster=cluster,
+            data_dir=args.data_dir,
+            operator_token=args.operator_token,
+            public_url=args.public_url,
+        )
+    except ValueError as error:
+        print(f"normarena serve: {error}", file=sys.stderr)
+        return 1
     return serve(settings)
 
 

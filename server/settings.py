@@ -14,6 +14,7 @@ ENVIRONMENT = {
     "NORMARENA_PUBLIC_URL": "public_url",
     "NORMARENA_GAME_IDLE_DAYS": "game_idle_days",
 }
+_VARIABLES = {name: variable for variable, name in ENVIRONMENT.items()}
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,20 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then the environment, then explicit overrides that are not None."""
+        """Defaults, then the environment, then explicit overrides that are not None. Besides the
+        names in ENVIRONMENT, every limit may be set as NORMARENA_ and its name in capitals
+        (`NORMARENA_RATE_PER_SECOND=60`); a value that is not a number raises ValueError."""
         values: dict[str, object] = {}
-        types = {f.name: f.type for f in dataclasses.fields(cls)}
-        for variable, name in ENVIRONMENT.items():
+        for field in dataclasses.fields(cls):
+            variable = _VARIABLES.get(field.name, f"NORMARENA_{field.name.upper()}")
             raw = os.environ.get(variable)
-            if raw:
-                values[name] = float(raw) if types[name] in ("float", float) else raw
+            if raw and field.type in ("int", "float"):
+                try:
+                    values[field.name] = int(raw) if field.type == "int" else float(raw)
+                except ValueError:
+                    raise ValueError(f"{variable} must be a number, not {raw!r}.") from None
+            elif raw and field.type == "str":
+                values[field.name] = raw
         if os.environ.get("REDIS_CLUSTER", "").lower() in ("1", "true", "yes"):
             values["cluster"] = True
         values.update({k: v for k, v in overrides.items() if v is not None})
