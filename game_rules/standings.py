@@ -60,11 +60,13 @@ def reach(scenario: Scenario, seat: str) -> Reach:
 def standings(scenario: Scenario, state: GameState) -> dict[str, float]:
     """Each seat's score placed between the worst (0) and the best (1) its objectives allow
     (`reach`): how well it did by its own lights, comparable across seats."""
-    out = {}
-    for seat, card in scores(scenario, state).items():
-        span = reach(scenario, seat)
-        out[seat] = round((card.score - span.worst) / max(1e-9, span.best - span.worst), 6)
-    return out
+    return {seat: placed(scenario, seat, card.score) for seat, card in scores(scenario, state).items()}
+
+
+def placed(scenario: Scenario, seat: str, score: float) -> float:
+    """A seat's score placed between the worst (0) and the best (1) its objectives allow."""
+    span = reach(scenario, seat)
+    return round((score - span.worst) / max(1e-9, span.best - span.worst), 6)
 
 
 def _all_texts(scenario: Scenario) -> list[dict[str, int]]:

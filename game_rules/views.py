@@ -16,6 +16,7 @@ from game_rules.negotiation import alliance_span
 from game_rules.orders import reserved, staff_of
 from game_rules.scenario import Scenario, SeatSpec
 from game_rules.scoring import epilogue, scores
+from game_rules.standings import placed
 from game_rules.state import GameState, Message, Offer, PledgeRecord
 from game_rules.voting import side_issue_outlook
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
@@ -333,7 +334,9 @@ def _full_view(scenario: Scenario, state: GameState, viewer: str) -> dict[str, A
     table["viewer"] = viewer if viewer in (FACILITATOR, SPECTATOR) or viewer in state.seats else SPECTATOR
     table["state"] = to_plain(state)
     table["objectives"] = {s.id: objectives(s) for s in scenario.seats}
-    table["scores"] = {k: to_plain(v) for k, v in scores(scenario, state).items()}
+    cards = scores(scenario, state)
+    table["scores"] = {k: to_plain(v) for k, v in cards.items()}
+    table["standings"] = {k: placed(scenario, k, card.score) for k, card in cards.items()}
     table["legitimacy"] = round(legitimacy(scenario, state), 3)
     ending = epilogue(scenario, state)
     table["epilogue"] = to_plain(ending) if ending else None

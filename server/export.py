@@ -12,6 +12,7 @@ from typing import Any
 from game_rules import Scenario, epilogue, legitimacy, scores, to_plain
 from game_rules.actions import PUBLIC
 from game_rules.debrief import claims_shown
+from game_rules.standings import placed
 from game_rules.views import objectives
 from server.deadlines import clock_view
 from server.room import Room
@@ -166,6 +167,7 @@ async def export_game(store: GameStore, game_id: str, scenario: Scenario) -> dic
         "events": [{"seq": s.seq, **to_plain(s.event), "by": s.by} for s in every],
         "undone": sorted({s.seq for s in every} - {s.seq for s in events}),
         "scores": {k: to_plain(v) for k, v in cards.items()},
+        "standings": {k: placed(scenario, k, card.score) for k, card in cards.items()},
         "legitimacy": round(legitimacy(scenario, state), 3),
         "epilogue": to_plain(ending) if ending else None,
         "history": to_plain(state.history),

@@ -277,6 +277,12 @@ def test_a_class_plays_two_rounds_in_the_browser(contexts: Contexts, base_url: s
     assert [int(text) for text in authority.all_text_contents()] == [
         record["provisions"]["authority"] for record in exported["history"]
     ]
+    # Seats are ranked by standing (their scores measure different objectives), as the export has them.
+    ranked = sorted(exported["standings"], key=lambda seat: -exported["standings"][seat])
+    rows = teacher.locator(".scores-table tbody tr")
+    expect(rows).to_have_count(len(ranked))
+    assert [rows.nth(i).get_attribute("data-seat") for i in range(len(ranked))] == ranked
+    expect(teacher.locator(".scores-table thead")).to_contain_text("Standing")
     shoot(teacher, "13-debrief")
     shoot(teacher, "13-debrief-top", full_page=False)
     network.scroll_into_view_if_needed()

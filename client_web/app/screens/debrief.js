@@ -96,16 +96,23 @@ function Outcome({ view }) {
 function Scores({ view }) {
   const scores = view.scores;
   if (!scores) return null;
-  const rows = Object.values(scores).sort((a, b) => b.score - a.score);
+  // Seats are ranked by standing (where a score falls between the worst and the best that seat's
+  // objectives allow), since seats' scores measure different objectives; by score if absent.
+  const standings = view.standings;
+  const rank = (card) => (standings ? standings[card.seat] ?? 0 : card.score);
+  const rows = Object.values(scores).sort((a, b) => rank(b) - rank(a));
   return html`<section class="card scores"><h2>${t("debrief.scores")}</h2>
     <div class="table-wrap" tabindex="0"><table class="scores-table">
-      <thead><tr><th scope="col">${t("console.seat")}</th><th scope="col" class="num">${t("debrief.score")}</th>
+      <thead><tr><th scope="col">${t("console.seat")}</th>
+        ${standings ? html`<th scope="col" class="num">${t("debrief.standing")}</th>` : null}
+        <th scope="col" class="num">${t("debrief.score")}</th>
         ${SCORE_PARTS.map((p) => html`<th scope="col" class="num">${t(`score.${p}`)}${view.score_weights?.[p] !== undefined ? html`<span class="muted small"> ×${formatNumber(view.score_weights[p], 2)}</span>` : null}</th>`)}</tr></thead>
       <tbody>${rows.map((card) => html`<tr data-seat=${card.seat}><th scope="row">${seatName(view, card.seat)}</th>
+        ${standings ? html`<td class="num strong standing">${formatNumber((standings[card.seat] ?? 0) * 100, 0)}%</td>` : null}
         <td class="num strong">${formatNumber(card.score)}</td>
         ${SCORE_PARTS.map((p) => html`<td class="num">${formatNumber(card[p] * 100, 0)}%</td>`)}</tr>`)}</tbody>
     </table></div>
-    <p class="muted small">${t("debrief.scores_about")}</p>
+    <p class="muted small">${t("debrief.scores_about")}${standings ? html` ${t("debrief.standing_about")}` : null}</p>
   </section>`;
 }
 
