@@ -12,7 +12,7 @@ from bench.clients import ClientProcesses, Collected, Drive, Sent
 from bench.games import BenchGame
 from bench.wsclient import Ticket
 
-DRAIN_QUIET = 1.0  # a load is over when no frame has arrived for this long...
+DRAIN_QUIET = 3.0  # a load is over when no frame has arrived for this long...
 DRAIN_LIMIT = 20.0  # ...or after this long, whatever is still missing counts as missing
 
 # Who a public action's latency waits for: the other seats' players, or every connection.
