@@ -33,6 +33,7 @@ STRIKES_BEFORE_CLOSE = 200  # refused frames in a row before a flooding connecti
 PEEK_LIMIT = 1024
 SLOW_DOWN = "Too many messages: slow down and send this again."
 POLICY = 1008
+FULL_TOKEN_PAUSE = 1.0  # seconds before a hello on a token at its connection limit is refused
 
 
 async def websocket_endpoint(socket: WebSocket) -> None:
@@ -225,6 +226,9 @@ async def _hello(connection: Connection, message: Hello, worker: Worker) -> None
     # Seats and the facilitator have a few devices each; a spectator link may be shared by a room.
     counted = role.name != "spectator"
     if counted and not worker.sockets_by_token.enter(role.token_hash):
+        # Answered after a pause: a client that opens connection after connection on a full
+        # token would otherwise cost the worker a handshake each, as fast as it can open them.
+        await asyncio.sleep(FULL_TOKEN_PAUSE)
         raise ServiceError("too_many_connections", "This token already has as many connections as it may.")
     try:
         room = await worker.hub.room(message.game)

@@ -30,11 +30,10 @@ ADDRESS_RATE, ADDRESS_BURST = Settings.address_rate_per_second, Settings.address
 WINDOWS, PINGS, ACTS = 4, 100, 40
 PACE = 0.004  # between a victim's requests: it stays well under its own rate
 FLOOR = 0.001  # p99s under a millisecond are the scheduler's noise, not the server's: compare from here
-ATTEMPTS = 3
-# How much worse another player's p99 may get during a flood. Unlimited, a flood made it 100x
-# worse (0.8 -> 109 ms); held to its rate, 2x to 7x on this shared 2-core machine, where the
-# scheduler's noise alone can triple a p99 of one millisecond.
-TOLERANCE = 10
+ATTEMPTS = 5  # the machine is shared: a quiet p99 of 1 ms one moment is 5 ms the next
+# How much worse another player's p99 may get during a flood: the bar. Unlimited, a
+# flood made it 100x worse (0.8 -> 109 ms).
+TOLERANCE = 3
 FLOOD_SECONDS = 9.0
 
 
