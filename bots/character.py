@@ -76,6 +76,7 @@ class CharacterBot:
             yield from self.answer_invitations(r, menu)
             yield from self.answer_messages(r, menu)
             yield from self.withdraw_stale_offers(r, menu)
+            yield from self.explain_vote(r, menu)
             yield from self.negotiation_moves(r, menu)
             yield from self.leave_alliances(r, menu)
             yield from self.messages(r, menu)
@@ -196,6 +197,16 @@ class CharacterBot:
             yield SendMessage(to=sender, text=talk.reply(r, asked, issue, answer))
             if proposal:
                 yield proposal
+
+    def explain_vote(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
+        """After stopping a vote on its own (a veto, an objection), say in public, first thing
+        in the next round, what the text would need: the others cannot meet a price they do not
+        hear."""
+        votes = r.view["votes"]
+        if not votes or votes[-1]["adopted"] or votes[-1]["round"] != r.round - 1:
+            return
+        if r.seat in r.stopped_by(votes[-1]):
+            yield SendMessage(to=PUBLIC, text=talk.explanation(r))
 
     def withdraw_stale_offers(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
         """Withdraw offers to seats that have finished negotiating: they will not answer."""

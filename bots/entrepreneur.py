@@ -13,6 +13,7 @@ from bots.reading import Reading
 from bots.tactics import (
     amendment_toward_ideal,
     best_study,
+    blockers_demands,
     blocs_ready,
     consultation_venue,
     lobby_weakest,
@@ -159,8 +160,7 @@ class Entrepreneur(CharacterBot):
             yield from self.formal_moves(r, menu)
         yield from self.support(r, menu)
         deal = self.compromise(r, menu)
-        if deal:
-            yield deal
+        yield from deal
         amendment = amendment_toward_ideal(r, menu)
         if amendment and not deal and self._welcome(r, amendment):
             yield amendment
@@ -187,11 +187,24 @@ class Entrepreneur(CharacterBot):
             if found:
                 yield found
 
-    def compromise(self, r: Reading, menu: Menu) -> SubmitOrder | None:
-        """An amendment toward what voting states not yet won over said the text needs, if the
-        text would still be worth adopting to this seat: the price of consensus."""
+    def compromise(self, r: Reading, menu: Menu) -> list[SubmitOrder]:
+        """Amendments toward what voting states not yet won over said the text needs, if the
+        text would still be worth adopting to this seat: the price of consensus. The price a
+        seat that stopped a vote alone named is paid in full, every provision at once (without
+        it there is no text); otherwise one step, the most asked for, a round."""
         if not (r.tabled or r.ripeness >= 1):
-            return None
+            return []
+        levels = dict(r.levels)
+        paid: list[SubmitOrder] = []
+        for pid, level in sorted(blockers_demands(r).items()):
+            if level < levels[pid]:
+                after = {**levels, pid: levels[pid] - 1}
+                found = menu.first_order("propose_amendment", provision=pid, direction=-1)
+                if found and r.adoption_gain(after) > 0:
+                    levels = after
+                    paid.append(found)
+        if paid:
+            return paid
         secured = {p["pledger"] for p in r.my_pledges("vote", role="beneficiary")}
         asked: dict[tuple[str, int], int] = {}
         for seat, wants in talk.demands(r, conditions_only=True).items():
@@ -206,8 +219,8 @@ class Entrepreneur(CharacterBot):
             if r.adoption_gain(after) > 0 and r.utility(after) >= r.utility() - COMPROMISE:
                 found = menu.first_order("propose_amendment", provision=pid, direction=direction)
                 if found:
-                    return found
-        return None
+                    return [found]
+        return []
 
     def _welcome(self, r: Reading, amendment: SubmitOrder) -> bool:
         """Whether a trial balloon of this amendment (if anyone floated one) did not go down badly."""

@@ -213,6 +213,16 @@ class Reading:
                 return bool(result) if result is not None else entry.get("outlook")
         return None
 
+    def stopped_by(self, vote: dict[str, Any]) -> set[str]:
+        """The seats that stopped a vote on the draft on their own: the permanent members that
+        vetoed it. (Under consensus every no objects, and the sponsor already bargains with
+        the objectors one by one; under a majority rule no single no stops a vote.)"""
+        return set() if vote["adopted"] else set(vote["vetoes"])
+
+    def blockers(self) -> set[str]:
+        """The other seats that have stopped a vote on the draft on their own."""
+        return {seat for vote in self.view["votes"] for seat in self.stopped_by(vote)} - {self.seat}
+
     def my_alliances(self) -> list[dict[str, Any]]:
         return [a for a in self.view["alliances"] if self.seat in a["members"]]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bots import talk
 from bots.menu import Menu
 from bots.reading import Reading
 from game_rules.actions import CommissionStudy, SubmitOrder
@@ -34,10 +35,32 @@ def consultation_venue(r: Reading) -> str | None:
     return best
 
 
+def blockers_demands(r: Reading) -> dict[str, int]:
+    """Per provision, the lowest level that a seat which has already stopped a vote alone (see
+    `Reading.blockers`) says the text needs: what it takes to get the draft past it."""
+    blockers = r.blockers()
+    wanted: dict[str, int] = {}
+    for seat, levels in talk.demands(r).items():
+        if seat in blockers:
+            for pid, level in levels.items():
+                wanted[pid] = min(wanted.get(pid, level), level)
+    return wanted
+
+
 def amendment_toward_ideal(r: Reading, menu: Menu) -> SubmitOrder | None:
-    """An amendment closing this seat's biggest gap between draft and ideal (or turf)."""
+    """An amendment closing this seat's biggest gap between draft and ideal (or turf); never,
+    for a seat that wants the text adopted, one past what a seat that blocked a vote asks, nor
+    any step up while such a seat says the text goes too far."""
     weights = r.objectives["weights"]
     limits = r.limits()
+    if r.wants_adoption():
+        blocked = blockers_demands(r)
+        for pid, level in blocked.items():
+            limits[pid] = min(limits.get(pid, level), level)
+        if any(level < r.levels[pid] for pid, level in blocked.items()):
+            # The text already goes too far for a seat that can stop it: every step further
+            # raises its price.
+            limits = {pid: min(limit, r.levels[pid]) for pid, limit in limits.items()}
     gaps = dict(r.gaps())
     for pid, limit in limits.items():
         if r.levels[pid] > limit:

@@ -40,6 +40,32 @@ def side_positions(r: Reading) -> str:
     return out
 
 
+def price(r: Reading) -> dict[str, int]:
+    """The fewest steps toward this seat's ideal, its heaviest gap first, after which it would
+    rather see the text adopted than fail: what its yes would take (every step, if none is
+    enough)."""
+    weights = r.objectives["weights"]
+    levels = dict(r.levels)
+    wanted: dict[str, int] = {}
+    while r.adoption_gain(levels) <= 0:
+        gaps = {pid: ideal - levels[pid] for pid, ideal in r.ideal.items() if ideal != levels[pid]}
+        if not gaps:
+            break
+        pid = max(sorted(gaps), key=lambda p: abs(gaps[p]) * float(weights.get(p, 1.0)))
+        levels[pid] += 1 if gaps[pid] > 0 else -1
+        wanted[pid] = levels[pid]
+    return wanted
+
+
+def explanation(r: Reading) -> str:
+    """Why this seat stopped the vote, in public: the wording its yes would take."""
+    wanted = price(r)
+    needs = " ".join(
+        f"On {r.provision_name(pid)}, the text should say “{r.wording(pid, level)}”." for pid, level in wanted.items()
+    )
+    return f"{r.name}: we could not let this text pass. {needs}".strip()
+
+
 def ask_vote(r: Reading) -> str:
     return (
         f"{r.name} here. We mean to bring the draft to a vote when the time is ripe. What would it take for your yes?"

@@ -26,7 +26,6 @@ MISSED_FAIRNESS = {
 }
 MISSED_MARGIN = {
     "integrated-missions": "icva -3.5, cic -1.0, undp -0.8 points against the random bot in their seats",
-    "protection-of-civilians": "icrc -5.9, dpko -5.7, ipa -1.3 points against the random bot in their seats",
 }
 
 
