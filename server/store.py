@@ -203,7 +203,11 @@ class GameStore:
         if version is None or raw is None:
             return None
         snapshot = Snapshot(from_plain(GameState, unpack(raw)), -1, int(seq), (since or b"0-0").decode())
-        return replay(scenario, snapshot, await self.actions_after(game_id, snapshot.action_id), int(version))
+        actions = await self.actions_after(game_id, snapshot.action_id)
+        # Each logged action is one version. Another worker may commit between the two reads:
+        # what it logged after the version read is not part of the state read.
+        actions = actions[: max(0, int(version) - snapshot.state.version)]
+        return replay(scenario, snapshot, actions, int(version))
 
     async def actions_after(self, game_id: str, action_id: str) -> list[tuple[str, str, Action]]:
         """The actions logged after `action_id`, in order: (their id, actor, action)."""

@@ -9,6 +9,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
+from scenarios import load_scenario
 from tests.browser.conftest import LAPTOP, PHONE, Contexts, axe_violations, shoot
 from tests.browser.flow import (
     api_game,
@@ -140,7 +141,8 @@ def test_role_sheets_and_the_brief_print_one_sheet_a_page(contexts: Contexts, ba
     page.emulate_media(media="screen")
     page.goto(f"/game/{made['game']}/print/brief")
     expect(page.locator(".brief")).to_contain_text("FACILITATOR'S BRIEF")
-    expect(page.locator(".brief")).to_contain_text("Debrief questions")
+    expect(page.locator(".brief")).to_contain_text("Questions for discussion")  # the scenario's own questions
+    expect(page.locator(".brief")).to_contain_text(load_scenario("classroom-quick").discussion_questions[0])
 
 
 def test_players_download_the_debrief_once_the_game_ends(contexts: Contexts, base_url: str) -> None:

@@ -8,6 +8,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
+from scenarios import list_scenarios, load_scenario
 from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR, Contexts, axe_violations, shoot
 from tests.browser.flow import (
     api_game,
@@ -39,12 +40,13 @@ def test_every_response_carries_the_security_headers(base_url: str) -> None:
 def test_start_page_runs_a_game_whose_link_opens_it_anywhere(contexts: Contexts) -> None:
     page = contexts.page(LAPTOP)
     page.goto("/")
-    expect(page.locator(".scenario-option")).to_have_count(3)
+    expect(page.locator(".scenario-option")).to_have_count(len(list_scenarios()))
     expect(page.locator(".scenario-option.chosen")).to_contain_text("45 Minutes")
     shoot(page, "start")
     assert axe_violations(page) == []
     page.locator('input[name="clock"][value="distance"]').check()
-    expect(page.locator(".durations input").first).to_have_value("86400")
+    distance = load_scenario("classroom-quick").clocks["distance"]["negotiate"]  # the scenario's own clock
+    expect(page.locator(".durations input").first).to_have_value(str(int(distance)))
     page.get_by_role("button", name="Create the game").click()
     link = page.locator("[data-bookmark]").inner_text()
     assert re.search(r"/game/[0-9a-f]+#token=\S+&spectator=\S+", link)

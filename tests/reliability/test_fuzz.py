@@ -122,7 +122,8 @@ def _check(frame: str | bytes, answers: list[dict[str, Any]]) -> str:
 def alongside() -> Iterator[tuple[ServerProcess, str, dict[str, Any], dict[str, Any]]]:
     """A server (with its rate limits out of the way: this is about parsing) and two games: one
     played by autopilot bots alongside the fuzzing, one the fuzzer holds a seat in."""
-    with redis_server() as store, ServerProcess(redis_url=store.url, rate_per_second=1e6, rate_burst=10**6) as server:
+    lifted = {"rate_per_second": 1e6, "rate_burst": 10**6, "address_rate_per_second": 1e6, "address_rate_burst": 10**6}
+    with redis_server() as store, ServerProcess(redis_url=store.url, **lifted) as server:
         played, fuzzed = asyncio.run(_games(server.address))
         yield server, store.url, played, fuzzed
 
