@@ -58,10 +58,9 @@ async def test_a_classroom_game_between_bots_plays_to_the_end_over_websockets(se
     assert len(outcomes) == 1 and outcomes.pop() in ("adopted", "round_limit", "window_closed")
     final, _ = await facilitator.turn()
     assert final["phase"] == "ended" and set(final["scores"]) == set(scenario.seat_ids)
-    # Standings rank seats whose scores measure different objectives: each in [0, 1], and a seat
-    # that scored more than another with the same reach stands higher.
+    # Standings rank seats whose scores measure different objectives: each score placed between
+    # the worst and best the seat's objectives allow from its starting credibility.
     assert set(final["standings"]) == set(scenario.seat_ids)
-    assert all(0.0 <= final["standings"][seat] <= 1.0 for seat in scenario.seat_ids), final["standings"]
     assert final["standings"] == {s: placed(scenario, s, final["scores"][s]["score"]) for s in scenario.seat_ids}
     # Every seat saw the same public events in the same order.
     await facilitator.close()

@@ -108,7 +108,7 @@ function Scores({ view }) {
         <th scope="col" class="num">${t("debrief.score")}</th>
         ${SCORE_PARTS.map((p) => html`<th scope="col" class="num">${t(`score.${p}`)}${view.score_weights?.[p] !== undefined ? html`<span class="muted small"> ×${formatNumber(view.score_weights[p], 2)}</span>` : null}</th>`)}</tr></thead>
       <tbody>${rows.map((card) => html`<tr data-seat=${card.seat}><th scope="row">${seatName(view, card.seat)}</th>
-        ${standings ? html`<td class="num strong standing">${formatNumber((standings[card.seat] ?? 0) * 100, 0)}%</td>` : null}
+        ${standings ? html`<td class="num strong standing">${formatNumber(Math.round((standings[card.seat] ?? 0) * 100) || 0, 0)}%</td>` : null}
         <td class="num strong">${formatNumber(card.score)}</td>
         ${SCORE_PARTS.map((p) => html`<td class="num">${formatNumber(card[p] * 100, 0)}%</td>`)}</tr>`)}</tbody>
     </table></div>
