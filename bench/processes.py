@@ -22,6 +22,8 @@ from types import FrameType, TracebackType
 import httpx
 import redis
 
+from server.embedded_redis import end_process
+
 ROOT = Path(__file__).resolve().parent.parent  # the worktree: its packages shadow installed ones
 # Every client of the benchmark comes from loopback, where in use they would come from as many
 # addresses as there are players: the per-address limits (512 connections, 300 hellos and
@@ -119,13 +121,7 @@ class Child:
 
     def stop(self) -> None:
         """Ask the process to end (SIGTERM), and kill it if it has not within five seconds."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process, grace=5)
 
 
 def _end_with_parent() -> None:

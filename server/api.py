@@ -22,7 +22,7 @@ from server.errors import ServiceError
 from server.export import export_game, game_record, materials, participation_csv
 from server.metrics import CONTENT_TYPE
 from server.room import STORE_ERRORS
-from server.service import CLOCKS, parse_durations
+from server.service import parse_durations
 from server.workers import Worker
 
 SEED_LIMIT = 2**53  # seeds travel as JSON numbers: whole numbers JSON carries exactly
@@ -128,7 +128,7 @@ async def scenarios(request: Request) -> Response:
                 "rounds": scenario.rounds,
                 "decision_rule": scenario.decision_rule,
                 "seats": [{"id": s.id, "name": s.name, "kind": s.kind} for s in scenario.seats],
-                "clocks": {**CLOCKS, **scenario.clocks},
+                "clocks": {**scenario.clocks, "bots": {}},
                 "minutes": scenario.minutes,
                 "discussion_questions": list(scenario.discussion_questions),
             }

@@ -111,6 +111,17 @@ class EmbeddedCluster:
             node.stop()
 
 
+def end_process(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """Ask a child process to end (SIGTERM), and kill it if it has not within `grace` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class EmbeddedRedis:
     """One redis-server process; `url` to reach it, `stop()` to end it.
 
@@ -223,13 +234,8 @@ class EmbeddedRedis:
     def stop(self) -> None:
         """Stop the server (it writes its append-only file out first) and, if the folder was
         our own, remove it."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            end_process(self.process)
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None

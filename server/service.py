@@ -34,11 +34,9 @@ from server.protocol import Ack
 from server.room import STORE_ERRORS
 from server.store import GameStore
 
-CLOCKS: dict[str, dict[str, float]] = {
-    "classroom": {"negotiate": 240.0, "act": 120.0, "vote": 60.0},
-    "distance": {"negotiate": 86_400.0, "act": 43_200.0, "vote": 21_600.0},
-    "bots": {},
-}
+# A game's clock: the phase lengths of "classroom" and "distance" come from its scenario
+# (scenarios/defaults.toml, which a scenario file may override); "bots" sets no deadline.
+CLOCKS = ("classroom", "distance", "bots")
 FACILITATOR_ACTIONS = (StartGame, ClosePhase, InjectEvent, EndGame)
 REISSUED = "reissued"
 
@@ -102,8 +100,7 @@ class GameService:
             scenario = load_scenario(scenario_name)
         else:
             raise ServiceError("unknown_scenario", f"There is no scenario {scenario_name!r}.")
-        suggested = scenario.clocks.get(clock)
-        phases = {**(suggested if suggested is not None else CLOCKS[clock]), **(durations or {})}
+        phases = {**scenario.clocks.get(clock, {}), **(durations or {})}
         game_id = new_game_id()
         facilitator, spectator = new_token(), new_token()
         codes = {seat: new_code() for seat in scenario.seat_ids}

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.embedded_redis import EmbeddedRedis, free_port
+from server.embedded_redis import EmbeddedRedis, end_process, free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, sync_playwright  # noqa: E402
@@ -71,11 +71,7 @@ def serve(redis_url: str, log: str, *options: str) -> Iterator[str]:
             _wait_until_ready(url, process, log)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            end_process(process)
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: str) -> None:

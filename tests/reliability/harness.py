@@ -30,7 +30,7 @@ from websockets.typing import Subprotocol
 
 from game_rules import Event, from_plain, visible_events
 from server import keys, wire
-from server.embedded_redis import EmbeddedRedis, free_port
+from server.embedded_redis import EmbeddedRedis, end_process, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RETRIED = ("unavailable", "busy", "rate_limited")
@@ -98,13 +98,8 @@ class ServerProcess:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            end_process(self.process)
 
     def __enter__(self) -> ServerProcess:
         return self.start()
