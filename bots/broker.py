@@ -56,7 +56,9 @@ class Broker(CharacterBot):
             for seat in voters[:1]:
                 if known.get(seat, {}).get(strong[0]) is None:
                     yield SendMessage(to=seat, text=talk.ask_side(r, strong[0]))
-        if not r.is_voter and r.free("funds") >= 4:
+        # Funds its own goals need for a consultation are kept for it.
+        reserve = int(r.rules.get("consultation_cost_funds", 6)) if r.unmet_ownership() else 0
+        if not r.is_voter and r.free("funds") - reserve >= 4:
             # Without a vote, money buys backing for the provision this seat cares most about.
             gaps = r.gaps()
             if gaps:
@@ -71,9 +73,11 @@ class Broker(CharacterBot):
     def plan(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         yield from self.joint_moves(r, menu)
         mine = r.my_alliances()
-        if mine:
-            venue = consultation_venue(r)
-            found = menu.first_order("host_consultation", venue=venue, alliance=mine[0]["id"])
+        if mine or r.unmet_ownership():
+            # With its allies where votes are still to be won, unless its own goals want
+            # ownership built somewhere: then there, with whoever comes.
+            venue = consultation_venue(r, own=True)
+            found = menu.first_order("host_consultation", venue=venue, alliance=mine[0]["id"] if mine else "")
             if venue and found:
                 yield found
         if r.kind in ("ngo", "think_tank") and r.ripeness < 2:

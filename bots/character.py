@@ -25,6 +25,7 @@ from game_rules.actions import (
     JoinAlliance,
     LeaveAlliance,
     MakeOffer,
+    ProposeAmendment,
     SendMessage,
     SubmitOrder,
     WithdrawOffer,
@@ -64,7 +65,7 @@ class CharacterBot:
             self._tried = set()
         if r.phase == "vote":
             return self.vote(r, menu)
-        chosen = self._first_untried(self._moves(r, menu), menu)
+        chosen = self._first_untried(r, self._moves(r, menu), menu)
         if chosen is not None:
             return chosen
         finish = menu.one("end_negotiation") or menu.one("end_orders")
@@ -83,7 +84,7 @@ class CharacterBot:
         elif r.phase == "act":
             yield from self.plan(r, menu)
 
-    def _first_untried(self, moves: Iterator[SeatAction], menu: Menu) -> SeatAction | None:
+    def _first_untried(self, r: Reading, moves: Iterator[SeatAction], menu: Menu) -> SeatAction | None:
         trading_open = bool(menu.actions("make_offer"))
         for move in moves:
             key = repr(move)
@@ -91,9 +92,12 @@ class CharacterBot:
                 continue
             if isinstance(move, MakeOffer) and not trading_open:
                 continue  # horse-trading is switched off in this game
+            if counters_own_pledge(r, move):
+                continue  # a promise to back an amendment is kept: breaking it costs credibility
             self._tried.add(key)
-            # Answers are given; plans may lapse.
-            if not isinstance(move, AcceptOffer | DeclineOffer | SendMessage) and self.rng.random() < self.lapse:
+            # Answers are given and promises kept; plans may lapse.
+            answer = isinstance(move, AcceptOffer | DeclineOffer | SendMessage) or keeps_promise(r, move)
+            if not answer and self.rng.random() < self.lapse:
                 continue
             return move
         return None
@@ -217,10 +221,11 @@ class CharacterBot:
     def leave_alliances(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
         """Leave an alliance (founded by another) whose platform this seat now finds worse than
         the text as it stands."""
+        promised = {p["pledge"]["target"] for p in r.my_pledges("join_alliance")}
         for alliance in r.my_alliances():
             platform = alliance.get("platform") or {}
             worse = platform and r.utility({**r.levels, **platform}) < r.utility() - 0.15
-            if alliance["founder"] != r.seat and worse:
+            if alliance["founder"] != r.seat and worse and alliance["id"] not in promised:
                 yield LeaveAlliance(alliance=alliance["id"])
 
     def joint_moves(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
@@ -258,3 +263,21 @@ class CharacterBot:
             if ballot.draft == draft:
                 return ballot
         return CastVote(draft="abstain")
+
+
+def counters_own_pledge(r: Reading, move: SeatAction) -> bool:
+    """Whether an order proposes an amendment against one this seat has pledged to back."""
+    if not (isinstance(move, SubmitOrder) and isinstance(move.order, ProposeAmendment)):
+        return False
+    for record in r.my_pledges("amendment"):
+        wanted = 1 if record["pledge"]["value"] == "up" else -1
+        if record["pledge"]["target"] == move.order.provision and move.order.direction == -wanted:
+            return True
+    return False
+
+
+def keeps_promise(r: Reading, move: SeatAction) -> bool:
+    """Whether a move joins an alliance this seat was paid to join."""
+    return isinstance(move, JoinAlliance) and any(
+        p["pledge"]["target"] == move.alliance for p in r.my_pledges("join_alliance")
+    )

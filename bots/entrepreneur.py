@@ -21,7 +21,14 @@ from bots.tactics import (
     trial_balloon,
 )
 from game_rules import SeatAction
-from game_rules.actions import FoundAlliance, InviteToAlliance, ProposeAmendment, SendMessage, SubmitOrder
+from game_rules.actions import (
+    FoundAlliance,
+    InviteToAlliance,
+    PledgePooledFund,
+    ProposeAmendment,
+    SendMessage,
+    SubmitOrder,
+)
 
 ALLY_KINDS = ("think_tank", "agency", "ngo", "state")
 RICH = 12  # funds from which a donor grants money for others' studies
@@ -140,7 +147,7 @@ class Entrepreneur(CharacterBot):
     def plan(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         mine = r.my_alliances()
         joint = mine[0]["id"] if mine else ""
-        venue = consultation_venue(r)
+        venue = consultation_venue(r, own=True)
         if venue:
             for expertise in (2, 0):
                 found = menu.first_order("host_consultation", venue=venue, alliance=joint, expertise=expertise)
@@ -167,10 +174,9 @@ class Entrepreneur(CharacterBot):
         lobby = lobby_weakest(r, menu)
         if lobby:
             yield lobby
-        if r.free("funds") >= 10 and r.round >= r.rounds // 2:
-            pooled = menu.orders("pledge_pooled_fund")
-            if pooled:
-                yield pooled[-1]
+        pledge = pooled_fund_pledge(r, menu)
+        if pledge:
+            yield pledge
 
     def formal_moves(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         """Table once the blocs are ready (or time is short); call the vote when it is ripe."""
@@ -250,3 +256,16 @@ class Entrepreneur(CharacterBot):
                         self.seconded = True
                         yield found
                         break
+
+
+def pooled_fund_pledge(r: Reading, menu: Menu) -> SubmitOrder | None:
+    """Money into the pooled fund once a vote may come (the text tabled and ripe), so that an
+    adopted norm is not skin deep: the largest standard amount within half the free funds."""
+    if not (r.tabled and r.ripeness == 2):
+        return None
+    affordable = [
+        o
+        for o in menu.orders("pledge_pooled_fund")
+        if isinstance(o.order, PledgePooledFund) and 2 * o.order.amount <= r.free("funds")
+    ]
+    return affordable[-1] if affordable else None

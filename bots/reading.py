@@ -154,9 +154,7 @@ class Reading:
             elif kind == "provision_at_most":
                 met += (not adopted) or levels[target] <= value
             elif kind == "ownership_at_least":
-                bloc = next((b for b in self.view["blocs"] if b["id"] == target), None)
-                owned = bloc is not None and self.bloc_band(bloc) >= (2 if value >= 50 else 1)
-                met += adopted and (owned or bloc is None)
+                met += adopted and self.owned(target, value)
             elif kind == "side_issue":
                 met += self.side_outlook(target) == (value > 0)
             else:
@@ -195,6 +193,25 @@ class Reading:
         for pid, level in self.turf.items():
             limits[pid] = min(limits.get(pid, level), level)
         return limits
+
+    def owned(self, target: str, value: float) -> bool:
+        """Whether a bloc's or a constituency's ownership looks at least `value` from the view
+        (a band reads as its lower edge; what the view does not show counts as met)."""
+        entries = [*self.view["blocs"], *self.view.get("constituencies", [])]
+        entry = next((e for e in entries if e["id"] == target), None)
+        if entry is None or entry.get("ownership") is None:
+            return True
+        if isinstance(entry["ownership"], int | float):
+            return float(entry["ownership"]) >= value
+        return self.bloc_band(entry) >= (2 if value >= 50 else 1)
+
+    def unmet_ownership(self) -> list[str]:
+        """The blocs and constituencies whose ownership this seat's goals want higher than it is."""
+        return [
+            g["target"]
+            for g in self.objectives["goals"]
+            if g["kind"] == "ownership_at_least" and not self.owned(g["target"], g["value"])
+        ]
 
     def bloc_band(self, bloc: dict[str, Any], key: str = "ownership") -> int:
         value = bloc.get(key)

@@ -1,17 +1,18 @@
-"""The spoiler: defends its turf or its interest in failure. Waters provisions down in the HQ
-loop, blocks amendments it hears about through its links, delays a vote on a text it cannot
-live with, sells its restraint, and breaks a promise of restraint when the threat is worth
-more than its word; but only when the risk of exposure is worth it."""
+"""The spoiler: a broker that also defends its turf or its interest in failure. Waters
+provisions down in the HQ loop, blocks amendments it hears about through its links, delays a
+vote on a text it cannot live with, sells its restraint, and breaks a promise of restraint
+when the threat is worth more than its word; but only when the risk of exposure is worth it.
+Otherwise it trades as a broker does."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from bots import trading
-from bots.character import BREAK_COST, CharacterBot
+from bots.broker import Broker
+from bots.character import BREAK_COST
 from bots.menu import Menu
 from bots.reading import Reading
-from bots.tactics import amendment_toward_ideal, lobby_weakest
 from game_rules import SeatAction
 from game_rules.actions import SubmitOrder
 
@@ -19,13 +20,14 @@ MAX_RISK = 0.35
 MIN_CREDIBILITY = 35
 
 
-class Spoiler(CharacterBot):
+class Spoiler(Broker):
     name = "spoiler"
     spoils = True
 
     def __init__(self, seed: int, seat: str) -> None:
         super().__init__(seed, seat)
         self.broken = False  # whether it has broken a promise of restraint this game
+        self.delayed = False  # whether it has delayed a vote this game (a second delay would expose it)
 
     def breaks_pledges(self, r: Reading) -> bool:
         return True
@@ -49,6 +51,10 @@ class Spoiler(CharacterBot):
         return gain > self._risk(r) * exposure * 1.5
 
     def negotiation_moves(self, r: Reading, menu: Menu) -> Iterator[SeatAction]:
+        yield from self._restraint_moves(r)
+        yield from super().negotiation_moves(r, menu)
+
+    def _restraint_moves(self, r: Reading) -> Iterator[SeatAction]:
         """Sell restraint to the sponsors once the text is on the table; pay for backing of the
         amendments that would bring it back within this seat's limits."""
         if not r.tabled:
@@ -73,18 +79,7 @@ class Spoiler(CharacterBot):
             spoil = self._spoil(r, menu)
             if spoil:
                 yield spoil
-        amendment = amendment_toward_ideal(r, menu)
-        if amendment:
-            yield amendment
-        yield from self.joint_moves(r, menu)
-        if r.wants_adoption():
-            lobby = lobby_weakest(r, menu)
-            if lobby:
-                yield lobby
-        if r.kind == "state" and r.wants_adoption() and r.tabled and r.can_call and r.ripeness == 2:
-            found = menu.first_order("call_vote")
-            if found:
-                yield found
+        yield from super().plan(r, menu)
 
     def _worth_breaking(self, r: Reading, levels: dict[str, int]) -> bool:
         """Whether spoiling against these levels pays for breaking a promise of restraint: a
@@ -115,6 +110,13 @@ class Spoiler(CharacterBot):
                 return menu.first_order("spoil", mode="delay_vote")
         if not r.tabled:
             return None  # the HQ loop only bites once the text is on the table
+        excess = sum(max(0, levels[p] - limit) for p, limit in limits.items())
+        if not r.is_voter and r.ripeness == 2 and excess >= 2 and not self.delayed and self._worth_breaking(r, levels):
+            # Ripe, so a vote may come this round, on a text one watering-down would not bring
+            # within what this seat can live with; without a vote of its own to cast against
+            # it, buy a round, once, to work on it.
+            self.delayed = True
+            return menu.first_order("spoil", mode="delay_vote")
         for pid in (p for p, limit in limits.items() if levels[p] > limit):
             lower = {**levels, pid: levels[pid] - 1}
             if self._pays(r, lower, levels) and self._worth_breaking(r, lower):

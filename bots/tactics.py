@@ -22,16 +22,21 @@ def weakest_bloc(r: Reading, key: str = "disposition") -> dict[str, Any] | None:
     return weakest
 
 
-def consultation_venue(r: Reading) -> str | None:
-    """The venue reaching the most votes among blocs whose ownership is still low.
+def consultation_venue(r: Reading, own: bool = False) -> str | None:
+    """The venue reaching the most votes among blocs whose ownership is still low; with `own`,
+    first one reaching a bloc or constituency whose ownership this seat's goals want higher.
 
-    Every member of an alliance reads the same view, so they pick the same venue and co-host."""
+    Every member of an alliance reads the same view, so they pick the same venue and co-host
+    (unless a member's own goals send it elsewhere)."""
     low = {b["id"]: b["votes"] for b in r.view["blocs"] if r.bloc_band(b) < 2}
-    best, best_votes = None, 0
+    wanted = set(r.unmet_ownership()) if own else set()
+    weight = 1000.0
+    best, best_value = None, 0.0
     for venue in r.view["venues"]:
-        votes = sum(low.get(b, 0) for b in venue["blocs"])
-        if votes > best_votes:
-            best, best_votes = venue["id"], votes
+        reached = [*venue["blocs"], *venue.get("constituencies", [])]
+        value = sum(low.get(b, 0) for b in venue["blocs"]) + weight * len(wanted.intersection(reached))
+        if value > best_value:
+            best, best_value = venue["id"], value
     return best
 
 

@@ -183,6 +183,18 @@ def _pledge_record(record: PledgeRecord) -> dict[str, Any]:
     }
 
 
+def _constituency(scenario: Scenario, state: GameState, cid: str, name: str, show: str) -> dict[str, Any]:
+    """A constituency as blocs are shown: its ownership exact, as a band, or not at all (a seat
+    whose goal is a constituency's ownership must see how it stands)."""
+    entry: dict[str, Any] = {"id": cid, "name": name}
+    owned = state.constituencies[cid]
+    if show == "exact":
+        entry["ownership"] = round(owned, 3)
+    elif show == "band":
+        entry["ownership"] = disposition_band(scenario, owned)
+    return entry
+
+
 def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
     current = ripeness(scenario, state)
     # How each side issue would go on the blocs' leans now, before any seat votes.
@@ -240,7 +252,7 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             ],
         },
         "blocs": blocs,
-        "constituencies": [{"id": c.id, "name": c.name} for c in scenario.constituencies],
+        "constituencies": [_constituency(scenario, state, c.id, c.name, show) for c in scenario.constituencies],
         "venues": [
             {"id": v.id, "name": v.name, "blocs": list(v.blocs), "constituencies": list(v.constituencies)}
             for v in scenario.venues

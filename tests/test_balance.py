@@ -21,11 +21,11 @@ SIDE_ISSUES_MOVED = 1 / 3
 # Goals the shipped scenarios still miss, measured by `python3 -m simulation.balance_report`
 # (docs/game-design.md has the figures). Strict: the day one is met, the test says so.
 MISSED_FAIRNESS = {
-    "integrated-missions": "dpko 0.7%, icva 1.0%, norway 1.3% first (2% to 25% wanted)",
-    "responsibility-to-protect": "united_kingdom, ocha and crisis_group 0%, canada 0.7% first (2% to 25% wanted)",
+    "responsibility-to-protect": "united_kingdom, ocha and crisis_group 0%, canada 1.0% first (2% to 25% wanted)",
 }
 MISSED_MARGIN = {
-    "integrated-missions": "icva -3.5, cic -1.0, undp -0.8 points against the random bot in their seats",
+    "integrated-missions": "undp -2.7, icva +0.6 points against the random bot in their seats (about 21 games each; "
+    "over 150 games each on the same seeds, +3.0 and +5.2)",
 }
 
 

@@ -1,10 +1,13 @@
 """The player's board against the real server: the countdown from the view's clock, a team
 sharing a seat told apart by name, live changes arriving as patches, and a view that could
-not follow a patch starting again from a whole one."""
+not follow a patch starting again from a whole one; constituencies' ownership beside the
+blocs'."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, WebSocket, expect
+from typing import Any
+
+from playwright.sync_api import Page, ViewportSize, WebSocket, expect
 
 from scenarios import load_scenario
 from tests.browser.conftest import LAPTOP, PHONE, Contexts, shoot
@@ -15,12 +18,20 @@ def countdown(page: Page) -> int:
     return int(page.locator(".countdown").get_attribute("data-countdown") or -1)
 
 
-def test_the_countdown_runs_and_stands_still_while_paused(contexts: Contexts, base_url: str) -> None:
-    made = api_game(base_url, clock="classroom")
-    norway = api_join(base_url, made["join_codes"]["norway"], "Ingrid")
+def seated(
+    contexts: Contexts, base_url: str, seat: str, name: str, viewport: ViewportSize, **game: str
+) -> tuple[Page, dict[str, Any]]:
+    """A started game, and a page with one player at its seat's board."""
+    made = api_game(base_url, **game)
+    joined = api_join(base_url, made["join_codes"][seat], name)
     facilitator_control(base_url, made, "start")
-    page = contexts.page(PHONE)
-    seat_in_browser(page, made["game"], "norway", norway["token"], "Ingrid")
+    page = contexts.page(viewport)
+    seat_in_browser(page, made["game"], seat, joined["token"], name)
+    return page, made
+
+
+def test_the_countdown_runs_and_stands_still_while_paused(contexts: Contexts, base_url: str) -> None:
+    page, made = seated(contexts, base_url, "norway", "Ingrid", PHONE, clock="classroom")
     expect(page.locator(".countdown")).to_be_visible()
     first = countdown(page)
     negotiate = load_scenario("classroom-quick").clocks["classroom"]["negotiate"]  # the scenario's own clock
@@ -94,3 +105,15 @@ def test_a_view_that_cannot_follow_a_patch_starts_again_from_a_whole_view(contex
     assert len(sockets) == 2, "the page said hello again for a whole view"
     expect(page.locator('[data-connection="live"]')).to_be_visible()
     assert contexts.errors == []
+
+
+def test_the_board_shows_how_owned_each_constituency_is_beside_the_blocs(contexts: Contexts, base_url: str) -> None:
+    # OCHA's goal is the humanitarian community's ownership: the seat must see where it stands.
+    page, _ = seated(contexts, base_url, "ocha", "Mark", LAPTOP, scenario="integrated-missions")
+    board_section(page, "table")
+    rows = page.locator(".blocs-table [data-constituency]")
+    expect(rows).to_have_count(len(load_scenario("integrated-missions").constituencies))
+    humanitarian = page.locator('.blocs-table [data-constituency="humanitarian"]')
+    expect(humanitarian).to_contain_text("Humanitarian")
+    expect(humanitarian.locator(".band-chip")).to_have_count(1)
+    shoot(page, "board-blocs-and-constituencies")

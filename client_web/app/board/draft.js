@@ -52,6 +52,8 @@ export function Ripeness({ view }) {
 export function Blocs({ view }) {
   if (!view.blocs?.length) return null;
   const shown = view.blocs.some((b) => b.disposition !== undefined);
+  // Constituencies have no vote, but their ownership feeds legitimacy and some seats' goals.
+  const owned = (view.constituencies || []).filter((c) => c.ownership !== undefined);
   return html`<section class="card blocs" aria-labelledby="blocs-title">
     <h2 id="blocs-title">${t("blocs.title")}</h2>
     ${!shown ? html`<p class="muted">${t("blocs.hidden")}</p>` : null}
@@ -64,6 +66,12 @@ export function Blocs({ view }) {
           ${shown ? html`<td><${Band} value=${b.disposition} /></td><td><${Band} value=${b.ownership} /></td>` : null}
         </tr>`)}
       </tbody>
+      ${shown && owned.length ? html`<tbody>
+        <tr><th scope="colgroup" colspan="4">${t("blocs.constituencies")}</th></tr>
+        ${owned.map((c) => html`<tr data-constituency=${c.id}>
+          <th scope="row">${c.name}</th><td class="num">–</td><td>–</td><td><${Band} value=${c.ownership} /></td>
+        </tr>`)}
+      </tbody>` : null}
     </table></div>
   </section>`;
 }

@@ -1,0 +1,71 @@
+"""The character bots keep the promises they were paid for and work toward their own goals
+(issue 8): a seat that pledged to back an amendment does not propose the opposite, a seat paid
+to join an alliance joins it and stays, and a seat whose goal is a constituency's ownership
+sees that ownership and hosts its consultations where it is built."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+from bots import parse_lineup
+from bots.reading import Reading
+from bots.tactics import consultation_venue
+from game_rules import new_game, view
+from scenarios import load_scenario
+from simulation.play import PlayedGame, play_game
+from simulation.summary import game_seed
+
+GAMES = 6
+
+
+@cache
+def played(name: str) -> tuple[PlayedGame, ...]:
+    scenario = load_scenario(name)
+    lineup = parse_lineup("auto", scenario)
+    return tuple(play_game(scenario, game_seed(2026, i), lineup) for i in range(GAMES))
+
+
+def pledges_by_status(name: str, kind: str) -> Counter[str]:
+    """How the pledges of a kind ended, over the played games, for seats that are not spoilers
+    (a spoiler breaks its word on purpose when that pays)."""
+    lineup = parse_lineup("auto", load_scenario(name))
+    return Counter(
+        record.status
+        for game in played(name)
+        for record in game.state.pledges
+        if record.pledge.kind == kind and lineup[record.pledger] != "spoiler"
+    )
+
+
+def test_no_seat_proposes_an_amendment_against_one_it_pledged_to_back() -> None:
+    # Before the fix Canada broke three such pledges a game in responsibility-to-protect,
+    # losing ten credibility each time.
+    statuses = pledges_by_status("responsibility-to-protect", "amendment")
+    assert statuses["pending"] > 0, statuses  # the pledges are made...
+    assert statuses["broken"] == 0, statuses  # ...and none broken
+
+
+def test_seats_paid_to_join_an_alliance_mostly_join_and_stay() -> None:
+    statuses = pledges_by_status("integrated-missions", "join_alliance")
+    assert statuses["kept"] > 0, statuses
+    assert statuses["broken"] * 4 <= statuses["kept"], statuses
+
+
+def test_a_constituencys_ownership_is_in_the_view_as_blocs_are_shown() -> None:
+    scenario = load_scenario("responsibility-to-protect")
+    seen = view(scenario, new_game(scenario, 1), "ocha")
+    bands = {c["id"]: c.get("ownership") for c in seen["constituencies"]}
+    assert set(bands) == {c.id for c in scenario.constituencies}
+    assert all(isinstance(band, str) for band in bands.values()), bands  # shown as bands, like blocs
+
+
+def test_a_seat_hosts_where_the_ownership_its_goal_wants_is_built() -> None:
+    scenario = load_scenario("responsibility-to-protect")
+    goal = next(g for g in scenario.seat("ocha").goals if g.kind == "ownership_at_least")
+    reading = Reading(view(scenario, new_game(scenario, 1), "ocha"))
+    assert reading.unmet_ownership() == [goal.target]
+    venue = scenario.venue(str(consultation_venue(reading, own=True)))
+    assert goal.target in venue.constituencies
+    # Without its own goal in mind it would go where the most votes are still to be won.
+    assert consultation_venue(reading) != venue.id
