@@ -27,7 +27,7 @@ class Spoiler(Broker):
     def __init__(self, seed: int, seat: str) -> None:
         super().__init__(seed, seat)
         self.broken = False  # whether it has broken a promise of restraint this game
-        self.delayed = False  # whether it has delayed a vote this game (a second delay would expose it)
+        self.delayed = False  # whether it has delayed a vote this game: it does once at most
 
     def breaks_pledges(self, r: Reading) -> bool:
         return True

@@ -22,6 +22,10 @@ def weakest_bloc(r: Reading, key: str = "disposition") -> dict[str, Any] | None:
     return weakest
 
 
+# A venue reaching what a seat's own goal wants owned outweighs any count of bloc votes.
+OWN_GOAL_VOTES = 1000.0
+
+
 def consultation_venue(r: Reading, own: bool = False) -> str | None:
     """The venue reaching the most votes among blocs whose ownership is still low; with `own`,
     first one reaching a bloc or constituency whose ownership this seat's goals want higher.
@@ -30,11 +34,10 @@ def consultation_venue(r: Reading, own: bool = False) -> str | None:
     (unless a member's own goals send it elsewhere)."""
     low = {b["id"]: b["votes"] for b in r.view["blocs"] if r.bloc_band(b) < 2}
     wanted = set(r.unmet_ownership()) if own else set()
-    weight = 1000.0
     best, best_value = None, 0.0
     for venue in r.view["venues"]:
         reached = [*venue["blocs"], *venue.get("constituencies", [])]
-        value = sum(low.get(b, 0) for b in venue["blocs"]) + weight * len(wanted.intersection(reached))
+        value = sum(low.get(b, 0) for b in venue["blocs"]) + OWN_GOAL_VOTES * len(wanted.intersection(reached))
         if value > best_value:
             best, best_value = venue["id"], value
     return best

@@ -183,15 +183,21 @@ def _pledge_record(record: PledgeRecord) -> dict[str, Any]:
     }
 
 
-def _constituency(scenario: Scenario, state: GameState, cid: str, name: str, show: str) -> dict[str, Any]:
-    """A constituency as blocs are shown: its ownership exact, as a band, or not at all (a seat
-    whose goal is a constituency's ownership must see how it stands)."""
-    entry: dict[str, Any] = {"id": cid, "name": name}
-    owned = state.constituencies[cid]
+def _shown(scenario: Scenario, value: float, show: str) -> float | str | None:
+    """A bloc's or constituency's measure as the scenario shows it: exact, as a band, or not."""
     if show == "exact":
-        entry["ownership"] = round(owned, 3)
-    elif show == "band":
-        entry["ownership"] = disposition_band(scenario, owned)
+        return round(value, 3)
+    if show == "band":
+        return disposition_band(scenario, value)
+    return None
+
+
+def _constituency(scenario: Scenario, state: GameState, cid: str, name: str, show: str) -> dict[str, Any]:
+    """A constituency as blocs are shown (a seat whose goal is its ownership must see how it stands)."""
+    entry: dict[str, Any] = {"id": cid, "name": name}
+    owned = _shown(scenario, state.constituencies[cid], show)
+    if owned is not None:
+        entry["ownership"] = owned
     return entry
 
 
@@ -205,16 +211,10 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         entry: dict[str, Any] = {"id": bloc.id, "name": bloc.name, "votes": bloc.votes}
         live = state.blocs[bloc.id]
         value = disposition(scenario, state, bloc.id)
+        if show in ("exact", "band"):
+            entry.update(disposition=_shown(scenario, value, show), ownership=_shown(scenario, live.ownership, show))
         if show == "exact":
-            entry.update(
-                disposition=round(value, 3),
-                ownership=round(live.ownership, 3),
-                politicisation=round(live.politicisation, 3),
-            )
-        elif show == "band":
-            entry.update(
-                disposition=disposition_band(scenario, value), ownership=disposition_band(scenario, live.ownership)
-            )
+            entry["politicisation"] = round(live.politicisation, 3)
         blocs.append(entry)
     table: dict[str, Any] = {
         "scenario": scenario.id,
