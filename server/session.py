@@ -30,7 +30,6 @@ from server.workers import Worker
 log = logging.getLogger("normarena.session")
 HELLO_TIMEOUT = 10.0
 STRIKES_BEFORE_CLOSE = 200  # refused frames in a row before a flooding connection is closed
-PEEK_LIMIT = 1024
 SLOW_DOWN = "Too many messages: slow down and send this again."
 POLICY = 1008
 FULL_TOKEN_PAUSE = 1.0  # seconds before a hello on a token at its connection limit is refused
@@ -148,7 +147,8 @@ async def _serve(connection: Connection, worker: Worker) -> None:
                 connection.send(Error(id="", code="rate_limited", message="Far too many messages: disconnected."))
                 connection.close(POLICY, "flooding")
                 return
-            connection.send(Error(id=_peek_id(connection.protocol, frame), code="rate_limited", message=SLOW_DOWN))
+            refused = _peek_id(connection.protocol, frame, settings.max_frame_bytes)
+            connection.send(Error(id=refused, code="rate_limited", message=SLOW_DOWN))
             # Read nothing more from this connection until its bucket has had time to refill: a flood
             # then waits in its own socket's buffers instead of costing the worker a refusal per frame
             # (72 flooding tokens took other players' p99 from 1 ms to 300 ms without this).
@@ -180,9 +180,11 @@ async def _serve(connection: Connection, worker: Worker) -> None:
             connection.send(Error(id=request_id, code="internal_error", message="The server failed on this request."))
 
 
-def _peek_id(protocol: str, frame: bytes | str) -> str:
-    """The id of a small refused frame, so its sender knows which request to send again."""
-    if len(frame) > PEEK_LIMIT:
+def _peek_id(protocol: str, frame: bytes | str, limit: int) -> str:
+    """The id of a refused frame, so its sender knows which request to send again. Any frame
+    within the frame limit is read for it: a long message refused without its id left its sender
+    waiting for an answer that never came, and the pause after a refusal bounds what this costs."""
+    if len(frame) > limit:
         return ""
     try:
         value = wire.decode(protocol, frame)

@@ -65,6 +65,30 @@ async def test_connections_on_one_token_share_one_rate_and_are_capped(redis_url:
             await socket.close()
 
 
+async def test_a_long_message_refused_for_its_rate_names_its_request_so_its_sender_can_send_it_again(
+    redis_url: str,
+) -> None:
+    """Found in CI: a refusal read the id of frames under 1 KB only, so a seat sending long
+    public messages fast got `rate_limited` with no id and waited for an answer forever."""
+    async with running(Settings(redis_url=redis_url, port=0)) as address:
+        created = await create_game(address, clock="classroom")
+        facilitator = await started(address, created)
+        token = (await join(address, next(iter(created["join_codes"].values()))))["token"]
+        socket = await _socket(address)
+        assert (await _hello(socket, created["game"], token))["type"] == "welcome"
+        text = "Consult the regions before the text is tabled. " * 40  # about 2 KB a frame
+        sent = [f"long{index}" for index in range(BURST + 40)]
+        for request_id in sent:
+            action = {"type": "send_message", "to": "public", "text": f"{request_id} {text}"}
+            await socket.send(json.dumps({"type": "act", "id": request_id, "action": action}))
+        answers = await _answers(socket, len(sent))
+        refused = [a for a in answers if a["type"] == "error"]
+        assert refused and {a["code"] for a in refused} == {"rate_limited"}, "the burst was not exceeded"
+        assert sorted(a["id"] for a in answers) == sorted(sent), "an answer does not name its request"
+        await socket.close()
+        await facilitator.close()
+
+
 async def test_malformed_frames_count_against_the_rate_before_they_are_decoded(redis_url: str) -> None:
     """Before hello a connection's frames count against its address's budget (a class opens its
     boards at once), so a flood of garbage is refused unread beyond it."""
