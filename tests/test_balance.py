@@ -25,7 +25,7 @@ MISSED_FAIRNESS = {
 }
 MISSED_MARGIN = {
     "integrated-missions": "undp -2.7, icva +0.6 points against the random bot in their seats (about 21 games each; "
-    "over 150 games each on the same seeds, +3.0 and +5.2)",
+    "over 150 games each on the same seeds, +3.0 and +5.2; paired over the first 40, -2.4 and 0.0, NUPI -5.2)",
 }
 
 
