@@ -102,8 +102,9 @@ def report(games: int = BALANCE_GAMES, seed: int = BALANCE_SEED) -> str:
         "",
         f"Figures from `python3 -m simulation.balance_report --write docs/game-design.md`: {games} seeded games "
         f"per scenario and condition (run seed {seed}), the reference lineup (`--bots auto`); the random bot "
-        "rotating through the seats; the hasty bot in the sponsor's seat. First place is by standing (see "
-        "Scores); ties go to the seat listed first.",
+        "rotating through the seats (character − random compares each seat's games with the random bot with "
+        "the reference games of the same seeds); the hasty bot in the sponsor's seat. First place is by "
+        "standing (see Scores); ties go to the seat listed first.",
         "",
     ]
     for name in list_scenarios():

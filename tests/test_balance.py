@@ -24,8 +24,8 @@ MISSED_FAIRNESS = {
     "responsibility-to-protect": "united_kingdom, ocha and crisis_group 0%, canada 1.0% first (2% to 25% wanted)",
 }
 MISSED_MARGIN = {
-    "integrated-missions": "undp -2.7, icva +0.6 points against the random bot in their seats (about 21 games each; "
-    "over 150 games each on the same seeds, +3.0 and +5.2; paired over the first 40, -2.4 and 0.0, NUPI -5.2)",
+    "integrated-missions": "nupi -4.0, undp -2.4, icva -1.7, dpko -0.7 points against the random bot in their seats, "
+    "paired on the about 21 seeds the rotation gives it in each",
 }
 
 
