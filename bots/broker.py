@@ -77,9 +77,13 @@ class Broker(CharacterBot):
             # With its allies where votes are still to be won, unless its own goals want
             # ownership built somewhere: then there, with whoever comes.
             venue = consultation_venue(r, own=True)
-            found = menu.first_order("host_consultation", venue=venue, alliance=mine[0]["id"] if mine else "")
-            if venue and found:
-                yield found
+            joint = mine[0]["id"] if mine else ""
+            # Its own goal is worth the expertise that deepens the consultation.
+            for expertise in (2, 0) if r.unmet_ownership() else (0,):
+                found = menu.first_order("host_consultation", venue=venue, alliance=joint, expertise=expertise)
+                if venue and found:
+                    yield found
+                    break
         if r.kind in ("ngo", "think_tank") and r.ripeness < 2:
             balloon = trial_balloon(r, menu)
             if balloon:

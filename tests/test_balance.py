@@ -21,12 +21,9 @@ SIDE_ISSUES_MOVED = 1 / 3
 # Goals the shipped scenarios still miss, measured by `python3 -m simulation.balance_report`
 # (docs/game-design.md has the figures). Strict: the day one is met, the test says so.
 MISSED_FAIRNESS = {
-    "responsibility-to-protect": "united_kingdom, ocha and crisis_group 0%, canada 1.0% first (2% to 25% wanted)",
+    "responsibility-to-protect": "united_kingdom, ocha and crisis_group 0%, canada 0.3% first (2% to 25% wanted)",
 }
-MISSED_MARGIN = {
-    "integrated-missions": "nupi -4.0, undp -2.4, icva -1.7, dpko -0.7 points against the random bot in their seats, "
-    "paired on the about 21 seeds the rotation gives it in each",
-}
+MISSED_MARGIN: dict[str, str] = {}
 
 
 def scenarios_missing(missed: dict[str, str]) -> list[object]:

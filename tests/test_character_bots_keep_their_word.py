@@ -9,12 +9,16 @@ from collections import Counter
 from functools import cache
 
 from bots import parse_lineup
+from bots.broker import Broker
+from bots.menu import Menu
 from bots.reading import Reading
 from bots.tactics import consultation_venue
-from game_rules import new_game, view
+from game_rules import legal_actions, new_game, view
+from game_rules.actions import HostConsultation
 from scenarios import load_scenario
 from simulation.play import PlayedGame, play_game
 from simulation.summary import game_seed
+from tests.conftest import close, started
 
 GAMES = 6
 
@@ -69,3 +73,16 @@ def test_a_seat_hosts_where_the_ownership_its_goal_wants_is_built() -> None:
     assert goal.target in venue.constituencies
     # Without its own goal in mind it would go where the most votes are still to be won.
     assert consultation_venue(reading) != venue.id
+
+
+def test_a_broker_puts_expertise_into_a_consultation_its_own_goal_needs() -> None:
+    # Without it OCHA's one consultation (all its funds) took the humanitarian agencies from 25
+    # to 31.5 and stopped there in every game; its expertise deepens the consultation.
+    scenario = load_scenario("responsibility-to-protect")
+    state = close(scenario, started(scenario, 1))  # round 1, orders
+    reading, menu = Reading(view(scenario, state, "ocha")), Menu(legal_actions(scenario, state, "ocha"))
+    orders = list(Broker(1, "ocha").plan(reading, menu))
+    hosted = [o.order for o in orders if isinstance(o.order, HostConsultation)]
+    assert hosted, orders
+    assert hosted[0].expertise > 0, hosted[0]
+    assert "humanitarian" in scenario.venue(hosted[0].venue).constituencies
