@@ -27,6 +27,7 @@ class Plan:
     paced_seconds: float = 20.0
     floor_samples: int = 100  # paced samples of each floor part (a hot loop takes 3x as many)
     fanout_actions: int = 100
+    hot_actions: int = 400  # public messages back to back for the hot-loop latency figure
     load_seconds: float = 10.0  # each saturation drive
     saturation_games: tuple[int, ...] = (24, 100)
     many_games: int = 500
@@ -42,6 +43,7 @@ class Plan:
             paced_seconds=4.0,
             floor_samples=30,
             fanout_actions=30,
+            hot_actions=60,
             load_seconds=3.0,
             saturation_games=(4, 8),
             many_games=20,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from bench.context import Bench, drive_for, idle_cpu_rate, measured_run, note
 from bench.floor import Spread, measure_parts
+from bench.games import BenchGame
 from bench.report import Row
-from bench.session import Delivery, everyone
+from bench.session import Delivery, Load, everyone
 
 MS = 1000.0
 ISSUE_FLOOR = "floor (the issue's): echo + write + hop, hot loop"
@@ -55,12 +56,23 @@ def crowd_size(bench: Bench) -> int:
     return (len(bench.seats) + 1) * bench.plan.crowd_teams
 
 
+def one_process_actors(load: Load, game: BenchGame) -> tuple[str, ...]:
+    """The first team's seats held by the process that holds the first of them: a lane of
+    actions back to back cannot be split over processes (the game's other connections stay
+    spread, so every fan-out still crosses both)."""
+    first = load.place[game.first_team[0].key]
+    return tuple(t.key for t in game.first_team if load.place[t.key] == first)
+
+
 async def bare_fan_out(bench: Bench, players_per_seat: int, spectators: int, rate: float) -> Spread:
     """One frame from the floor server's `/fanout` to every socket of a room (the sender's
-    included), with the same clients and processes as the game figures."""
+    included), with the same clients and processes as the game figures; `rate` 0 is back to back."""
     games = bench.floor_games(1, "fan", "/fanout", players_per_seat, spectators)
     async with bench.load(games, spread=True) as load:
-        drive = drive_for(games[0], bench.tag("fan"), rate=rate, count=bench.plan.fanout_actions, own_copy=True)
+        actors = () if rate else one_process_actors(load, games[0])
+        drive = drive_for(
+            games[0], bench.tag("fan"), actors=actors, rate=rate, count=bench.plan.fanout_actions, own_copy=True
+        )
         delivery = await load.run([drive], everyone, public=True)
     return Spread(delivery.latency_ms(0.50) / MS, delivery.latency_ms(0.99) / MS)
 
@@ -155,6 +167,39 @@ async def paced_figures(bench: Bench, floor: Floor) -> list[Row]:
             Row("ack.p50", "ack p50", mine.ack_ms(0.5), "ms", f"{echo}, hot loop", floor.hot["echo"].p50 * MS),
             Row("ack.p50.paced", "ack p50", mine.ack_ms(0.5), "ms", f"{echo}, paced", floor.paced["echo"].p50 * MS),
             Row("ack.p50.floorserver", "ack p50", mine.ack_ms(0.5), "ms", SERVER_FLOOR, bare.ack_ms(0.5)),
+        ]
+    return rows
+
+
+async def hot_figures(bench: Bench, floor: Floor) -> list[Row]:
+    """One game, public messages back to back (each seat in turn sends when its previous
+    message came back to it): the latency measured the way the issue's floor is, in a hot loop,
+    against that floor, the bare fan-out to 14 sockets and the floor server on the same drive."""
+    plan = bench.plan
+    note(f"hot: one game, {plan.hot_actions} public messages back to back, server then floor server")
+    async with bench.workers() as workers:
+        games = await bench.server_games(workers, 1, "hot")
+        async with bench.load(games, spread=True) as load:
+            actors = one_process_actors(load, games[0])
+            drive = drive_for(games[0], bench.tag("hot"), actors=actors, count=plan.hot_actions, own_copy=True)
+            ours = await measured_run(bench, load, [drive], workers.cpu_seconds, True, False, workers.run_queue_seconds)
+    games = bench.floor_games(1, "fhot")
+    async with bench.load(games, spread=True) as load:
+        actors = one_process_actors(load, games[0])
+        drive = drive_for(games[0], bench.tag("fhot"), actors=actors, count=plan.hot_actions, own_copy=True)
+        theirs = await measured_run(bench, load, [drive], bench.floor.cpu_seconds, public=True)
+    fourteen = await bare_fan_out(bench, 1, 0, 0.0)
+    mine, bare = ours.delivery, theirs.delivery
+    seats = len(bench.seats) - 1
+    rows: list[Row] = []
+    for share, name in ((0.50, "p50"), (0.99, "p99")):
+        label = f"public message → all {seats} other seats, back to back, {name}"
+        value = mine.latency_ms(share)
+        fan = fourteen.p50 if name == "p50" else fourteen.p99
+        rows += [
+            Row(f"hot.{name}", label, value, "ms", ISSUE_FLOOR, floor.public(paced=False) * MS, delivery_notes(mine)),
+            Row(f"hot.{name}.fanout", label, value, "ms", f"floor: fan-out to 14 sockets {name}, hot", fan * MS),
+            Row(f"hot.{name}.floorserver", label, value, "ms", f"{SERVER_FLOOR}, hot", bare.latency_ms(share)),
         ]
     return rows
 

@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a file (python3 bench/server_load.py): f
 
 from bench.clients import ClientProcesses
 from bench.context import Bench, Plan, note
-from bench.figures_latency import Floor, crowd_figures, measure_floor, paced_figures
+from bench.figures_latency import Floor, crowd_figures, hot_figures, measure_floor, paced_figures
 from bench.figures_load import (
     delivery_check_figures,
     every_seat_figures,
@@ -49,6 +49,7 @@ Figure = Callable[[Bench, Floor | None], Awaitable[list[Row]]]
 FIGURES: dict[str, Figure] = {
     "check": lambda bench, floor: delivery_check_figures(bench),
     "paced": lambda bench, floor: paced_figures(bench, need(floor)),
+    "hot": lambda bench, floor: hot_figures(bench, need(floor)),
     "crowd": lambda bench, floor: crowd_figures(bench, need(floor)),
     "saturation": lambda bench, floor: saturation_figures(bench),
     "inflight": lambda bench, floor: in_flight_figures(bench),
@@ -59,7 +60,7 @@ FIGURES: dict[str, Figure] = {
     "many-games": lambda bench, floor: many_games_figures(bench),
 }
 NAMES = [*FIGURES, "peer"]
-NEEDS_FLOOR = {"paced", "crowd"}  # the others compare with the floor server under the same drive
+NEEDS_FLOOR = {"paced", "hot", "crowd"}  # the others compare with the floor server under the same drive
 
 
 def need(floor: Floor | None) -> Floor:
