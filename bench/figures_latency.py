@@ -174,7 +174,7 @@ async def paced_figures(bench: Bench, floor: Floor) -> list[Row]:
 async def hot_figures(bench: Bench, floor: Floor) -> list[Row]:
     """One game, public messages back to back (each seat in turn sends when its previous
     message came back to it): the latency measured the way the issue's floor is, in a hot loop,
-    against that floor, the bare fan-out to 14 sockets and the floor server on the same drive."""
+    against that floor, the bare fan-out to every seat's socket and the floor server on the same drive."""
     plan = bench.plan
     note(f"hot: one game, {plan.hot_actions} public messages back to back, server then floor server")
     async with bench.workers() as workers:
@@ -188,17 +188,18 @@ async def hot_figures(bench: Bench, floor: Floor) -> list[Row]:
         actors = one_process_actors(load, games[0])
         drive = drive_for(games[0], bench.tag("fhot"), actors=actors, count=plan.hot_actions, own_copy=True)
         theirs = await measured_run(bench, load, [drive], bench.floor.cpu_seconds, public=True)
-    fourteen = await bare_fan_out(bench, 1, 0, 0.0)
+    one_each = await bare_fan_out(bench, 1, 0, 0.0)
     mine, bare = ours.delivery, theirs.delivery
     seats = len(bench.seats) - 1
     rows: list[Row] = []
     for share, name in ((0.50, "p50"), (0.99, "p99")):
         label = f"public message → all {seats} other seats, back to back, {name}"
         value = mine.latency_ms(share)
-        fan = fourteen.p50 if name == "p50" else fourteen.p99
+        fan = one_each.p50 if name == "p50" else one_each.p99
+        fan_label = f"floor: fan-out to {seats + 1} sockets {name}, hot"
         rows += [
             Row(f"hot.{name}", label, value, "ms", ISSUE_FLOOR, floor.public(paced=False) * MS, delivery_notes(mine)),
-            Row(f"hot.{name}.fanout", label, value, "ms", f"floor: fan-out to 14 sockets {name}, hot", fan * MS),
+            Row(f"hot.{name}.fanout", label, value, "ms", fan_label, fan * MS),
             Row(f"hot.{name}.floorserver", label, value, "ms", f"{SERVER_FLOOR}, hot", bare.latency_ms(share)),
         ]
     return rows

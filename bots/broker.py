@@ -10,7 +10,7 @@ from bots import talk, trading
 from bots.character import CharacterBot
 from bots.menu import Menu
 from bots.reading import Reading
-from bots.tactics import amendment_toward_ideal, consultation_venue, lobby_weakest, trial_balloon
+from bots.tactics import amendment_toward_ideal, consultation_venue, host_consultation, lobby_weakest, trial_balloon
 from game_rules import SeatAction
 from game_rules.actions import SendMessage, SubmitOrder
 
@@ -76,14 +76,11 @@ class Broker(CharacterBot):
         if mine or r.unmet_ownership():
             # With its allies where votes are still to be won, unless its own goals want
             # ownership built somewhere: then there, with whoever comes.
-            venue = consultation_venue(r, own=True)
-            joint = mine[0]["id"] if mine else ""
             # Its own goal is worth the expertise that deepens the consultation.
-            for expertise in (2, 0) if r.unmet_ownership() else (0,):
-                found = menu.first_order("host_consultation", venue=venue, alliance=joint, expertise=expertise)
-                if venue and found:
-                    yield found
-                    break
+            joint = mine[0]["id"] if mine else ""
+            hosted = host_consultation(menu, consultation_venue(r, own=True), joint, deep=bool(r.unmet_ownership()))
+            if hosted:
+                yield hosted
         if r.kind in ("ngo", "think_tank") and r.ripeness < 2:
             balloon = trial_balloon(r, menu)
             if balloon:

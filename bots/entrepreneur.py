@@ -16,6 +16,7 @@ from bots.tactics import (
     blockers_demands,
     blocs_ready,
     consultation_venue,
+    host_consultation,
     lobby_weakest,
     sounded_well,
     trial_balloon,
@@ -147,13 +148,9 @@ class Entrepreneur(CharacterBot):
     def plan(self, r: Reading, menu: Menu) -> Iterator[SubmitOrder]:
         mine = r.my_alliances()
         joint = mine[0]["id"] if mine else ""
-        venue = consultation_venue(r, own=True)
-        if venue:
-            for expertise in (2, 0):
-                found = menu.first_order("host_consultation", venue=venue, alliance=joint, expertise=expertise)
-                if found:
-                    yield found
-                    break
+        hosted = host_consultation(menu, consultation_venue(r, own=True), joint, deep=True)
+        if hosted:
+            yield hosted
         yield from self.joint_moves(r, menu)
         if r.ripeness < 2:
             study = best_study(r, menu)

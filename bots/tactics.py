@@ -43,6 +43,18 @@ def consultation_venue(r: Reading, own: bool = False) -> str | None:
     return best
 
 
+def host_consultation(menu: Menu, venue: str | None, alliance: str, deep: bool) -> SubmitOrder | None:
+    """The order hosting a consultation at `venue` (with `alliance` as co-hosts); `deep` puts
+    two expertise into it when the seat has them, which widens what the consultation builds."""
+    if not venue:
+        return None
+    for expertise in (2, 0) if deep else (0,):
+        found = menu.first_order("host_consultation", venue=venue, alliance=alliance, expertise=expertise)
+        if found:
+            return found
+    return None
+
+
 def blockers_demands(r: Reading) -> dict[str, int]:
     """Per provision, the lowest level that a seat which has already stopped a vote alone (see
     `Reading.blockers`) says the text needs: what it takes to get the draft past it."""
