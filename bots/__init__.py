@@ -89,6 +89,21 @@ def character_for(scenario: Scenario, seat: str) -> str:
     return "broker"
 
 
+def auto_lineup(scenario: Scenario) -> dict[str, str]:
+    """The character that fits each seat (`character_for`), with a sponsor: only a member state
+    tables the draft, and only the entrepreneur does, so when no state would lead, the state that
+    wants the norm to go furthest beyond the starting text (a broker, so adoption is worth more
+    to it than failure) leads. Without one, a scenario's bot games could never reach a vote."""
+    lineup = {seat: character_for(scenario, seat) for seat in scenario.seat_ids}
+    states = [s.id for s in scenario.seats if s.kind == "state"]
+    if any(lineup[s] == "entrepreneur" for s in states):
+        return lineup
+    willing = [s for s in states if lineup[s] == "broker" and advocacy(scenario, s) > 0]
+    if willing:
+        lineup[max(willing, key=lambda s: advocacy(scenario, s))] = "entrepreneur"
+    return lineup
+
+
 def _import(path: str) -> BotFactory:
     """A bot class from "module:Class" (the current folder is searched too) or "file.py:Class"."""
     module_name, _, attribute = path.rpartition(":")
@@ -144,10 +159,11 @@ def parse_lineup(spec: str, scenario: Scenario) -> dict[str, str]:
                 chosen[seat] = name
         else:
             default = part
+    fitting = auto_lineup(scenario)
     lineup = {}
     for seat in scenario.seat_ids:
         name = chosen.get(seat, default)
-        lineup[seat] = character_for(scenario, seat) if name == "auto" else name
+        lineup[seat] = fitting[seat] if name == "auto" else name
     for name in set(lineup.values()):
         if name not in REFERENCE_BOTS and ":" not in name:
             raise ValueError(f"unknown bot {name!r}; choose from auto, {', '.join(REFERENCE_BOTS)} or module:Class")
@@ -162,4 +178,4 @@ def make_bot(name: str, seed: int, seat: str) -> Bot:
     return factory(seed, seat)
 
 
-__all__ = ["CHARACTERS", "REFERENCE_BOTS", "Bot", "character_for", "make_bot", "parse_lineup"]
+__all__ = ["CHARACTERS", "REFERENCE_BOTS", "Bot", "auto_lineup", "character_for", "make_bot", "parse_lineup"]

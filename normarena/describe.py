@@ -3,7 +3,7 @@ the brief and the debrief's questions."""
 
 from __future__ import annotations
 
-from bots import character_for
+from bots import auto_lineup
 from game_rules.scenario import PHASE_CLOCKS, Scenario
 
 RULE_NAMES = {
@@ -33,6 +33,7 @@ def describe(scenario: Scenario) -> str:
         timing = ", ".join(f"{phase} {_duration(phases[phase])}" for phase in PHASE_CLOCKS)
         lines.append(f"  {clock + ' clock':<16}{timing}")
     lines += ["", scenario.summary, "", "Seats:"]
+    characters = auto_lineup(scenario)
     for seat in scenario.seats:
         roles = [seat.kind.replace("_", " ")]
         if seat.bloc:
@@ -41,7 +42,7 @@ def describe(scenario: Scenario) -> str:
             roles.append("votes")
         if seat.veto:
             roles.append("veto")
-        lines.append(f"  {seat.id:<16} {seat.name}: {', '.join(roles)}; bot: {character_for(scenario, seat.id)}")
+        lines.append(f"  {seat.id:<16} {seat.name}: {', '.join(roles)}; bot: {characters[seat.id]}")
     lines += ["", scenario.brief.strip(), "", "Discussion questions:"]
     lines += [f"  {i}. {q}" for i, q in enumerate(scenario.discussion_questions, 1)]
     return "\n".join(lines)

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
-from bots import parse_lineup
+from bots import character_for, parse_lineup
 from bots.broker import Broker
 from bots.menu import Menu
 from bots.reading import Reading
 from bots.tactics import consultation_venue
 from game_rules import legal_actions, new_game, view
 from game_rules.actions import HostConsultation
-from scenarios import load_scenario
+from scenarios import load_scenario, load_scenario_text, scenario_path
 from simulation.play import PlayedGame, play_game
 from simulation.summary import game_seed
 from tests.conftest import close, started
@@ -86,3 +86,20 @@ def test_a_broker_puts_expertise_into_a_consultation_its_own_goal_needs() -> Non
     assert hosted, orders
     assert hosted[0].expertise > 0, hosted[0]
     assert "humanitarian" in scenario.venue(hosted[0].venue).constituencies
+
+
+def test_a_scenario_where_no_state_would_lead_still_gets_a_sponsor_who_tables() -> None:
+    # Norway caring a little more for police capacity (0.9 instead of 0.6) than for the norm
+    # made it a broker; no member state was left to lead, only an entrepreneur tables, and every
+    # bot game of such a scenario ended at the round limit without a draft or a vote.
+    source = scenario_path("classroom-quick").read_text()
+    norway = "side_stakes = { budget_scale = -0.3, police_capacity = 0.6 }"
+    assert source.count(norway) == 1
+    scenario = load_scenario_text(source.replace(norway, norway.replace("0.6", "0.9")))
+    states = [seat.id for seat in scenario.seats if seat.kind == "state"]
+    assert all(character_for(scenario, seat) != "entrepreneur" for seat in states)
+    lineup = parse_lineup("auto", scenario)
+    assert [seat for seat in states if lineup[seat] == "entrepreneur"] == ["norway"]  # wants the most
+    games = [play_game(scenario, game_seed(2026, i), lineup).state for i in range(4)]
+    assert all(game.sponsors == ["norway"] for game in games)
+    assert any(game.outcome == "adopted" for game in games)
