@@ -21,6 +21,9 @@ PledgeStatus = Literal["pending", "kept", "broken", "lapsed"]
 VoteCause = Literal["adopted", "unripe", "vetoed", "objection", "short"]
 DraftVia = Literal["amendment", "hq_loop", "event"]
 _T = TypeVar("_T")
+# Where frozen records keep forms made from them (codec.PLAIN, the views' plain records): a
+# record changed by `replace` must not carry them over.
+KEPT_FORMS = ("_plain", "_view")
 
 
 def replace(obj: _T, **changes: Any) -> _T:
@@ -28,7 +31,8 @@ def replace(obj: _T, **changes: Any) -> _T:
     new = object.__new__(type(obj))
     new.__dict__.update(obj.__dict__)
     new.__dict__.update(changes)
-    new.__dict__.pop("_plain", None)  # a frozen record's kept plain form (codec.PLAIN) is the old one's
+    for name in KEPT_FORMS:
+        new.__dict__.pop(name, None)  # what was made from the old record (codec.kept) is not the new one's
     return new
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from game_rules.actions import FACILITATOR, PUBLIC, Pledge, Terms
+from game_rules.actions import FACILITATOR, PUBLIC
 from game_rules.codec import kept, to_plain
 from game_rules.events import Event
 from game_rules.negotiation import alliance_span
@@ -17,7 +17,7 @@ from game_rules.orders import reserved, staff_of
 from game_rules.scenario import Scenario, SeatSpec
 from game_rules.scoring import epilogue, scores
 from game_rules.standings import placed
-from game_rules.state import GameState, Message, Offer, PledgeRecord
+from game_rules.state import GameState, Message
 from game_rules.voting import side_issue_outlook
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
 
@@ -49,12 +49,12 @@ def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, 
     part: dict[str, Any] = {"viewer": seat, "you": _you(scenario, state, seat)}
     part["private_messages"] = [_message(m) for m in state.messages if m.audience and seat in m.audience]
     part["offers"] = [
-        _offer(o)
+        to_plain(o)
         for o in state.offers.values()
         if seat in (o.sender, o.recipient) and (o.status == "open" or o.round == state.round)
     ]
     part["pledges"] = [
-        _pledge_record(p)
+        to_plain(p)
         for p in state.pledges
         if seat in (p.pledger, p.beneficiary) and (p.status == "pending" or p.round == state.round)
     ]
@@ -146,43 +146,6 @@ def objectives(spec: SeatSpec) -> dict[str, Any]:
     return plain
 
 
-# Written out by hand, as `to_plain` would write them: every view of every decision lists them.
-def _pledge(pledge: Pledge) -> dict[str, Any]:
-    return {"kind": pledge.kind, "target": pledge.target, "value": pledge.value}
-
-
-def _terms(terms: Terms) -> dict[str, Any]:
-    return {
-        "capital": terms.capital,
-        "funds": terms.funds,
-        "expertise": terms.expertise,
-        "pledges": [_pledge(p) for p in terms.pledges],
-    }
-
-
-def _offer(offer: Offer) -> dict[str, Any]:
-    return {
-        "id": offer.id,
-        "round": offer.round,
-        "sender": offer.sender,
-        "recipient": offer.recipient,
-        "gives": _terms(offer.gives),
-        "gets": _terms(offer.gets),
-        "status": offer.status,
-    }
-
-
-def _pledge_record(record: PledgeRecord) -> dict[str, Any]:
-    return {
-        "offer": record.offer,
-        "round": record.round,
-        "pledger": record.pledger,
-        "beneficiary": record.beneficiary,
-        "pledge": _pledge(record.pledge),
-        "status": record.status,
-    }
-
-
 def _shown(scenario: Scenario, value: float, show: str) -> float | str | None:
     """A bloc's or constituency's measure as the scenario shows it: exact, as a band, or not."""
     if show == "exact":
@@ -239,17 +202,7 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
                 }
                 for p in scenario.provisions
             ],
-            "history": [
-                {
-                    "round": c.round,
-                    "seat": c.seat,
-                    "provision": c.provision,
-                    "before": c.before,
-                    "after": c.after,
-                    "via": c.via,
-                }
-                for c in state.draft_history
-            ],
+            "history": [to_plain(c) for c in state.draft_history],
         },
         "blocs": blocs,
         "constituencies": [_constituency(scenario, state, c.id, c.name, show) for c in scenario.constituencies],

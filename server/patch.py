@@ -20,7 +20,13 @@ def diff(old: Any, new: Any) -> list[Op]:
     return ops
 
 
+_MISSING = object()
+_CONTAINERS = (dict, list)
+
+
 def _escape(key: str) -> str:
+    if "~" not in key and "/" not in key:
+        return key
     return key.replace("~", "~0").replace("/", "~1")
 
 
@@ -29,11 +35,17 @@ def _diff(old: Any, new: Any, path: str, ops: list[Op]) -> None:
         return
     if type(old) is dict and type(new) is dict:
         for key, value in new.items():
-            where = f"{path}/{_escape(str(key))}"
-            if key not in old:
-                ops.append({"op": "add", "path": where, "value": value})
+            before = old.get(key, _MISSING)
+            if before is value:
+                continue  # a piece the views share: most of a view, most of the time
+            if before is _MISSING:
+                ops.append({"op": "add", "path": f"{path}/{_escape(str(key))}", "value": value})
+            elif type(before) is type(value) and type(value) not in _CONTAINERS:
+                # A scalar: its path is written only when it changed (most do not).
+                if before != value:
+                    ops.append({"op": "replace", "path": f"{path}/{_escape(str(key))}", "value": value})
             else:
-                _diff(old[key], value, where, ops)
+                _diff(before, value, f"{path}/{_escape(str(key))}", ops)
         for key in old:
             if key not in new:
                 ops.append({"op": "remove", "path": f"{path}/{_escape(str(key))}"})
