@@ -20,9 +20,7 @@ SIDE_ISSUES_MOVED = 1 / 3
 
 # Goals the shipped scenarios still miss, measured by `python3 -m simulation.balance_report`
 # (docs/game-design.md has the figures). Strict: the day one is met, the test says so.
-MISSED_FAIRNESS = {
-    "responsibility-to-protect": "united_kingdom, ocha and crisis_group 0%, canada 0.3% first (2% to 25% wanted)",
-}
+MISSED_FAIRNESS: dict[str, str] = {}
 MISSED_MARGIN: dict[str, str] = {}
 
 
