@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from game_rules.actions import Choice, Order, Pledge, Terms
+from game_rules.codec import PLAIN
 from game_rules.rng import next_uniform, shuffled, weighted_index
 
 Phase = Literal["lobby", "negotiate", "act", "vote", "ended"]
@@ -21,9 +22,9 @@ PledgeStatus = Literal["pending", "kept", "broken", "lapsed"]
 VoteCause = Literal["adopted", "unripe", "vetoed", "objection", "short"]
 DraftVia = Literal["amendment", "hq_loop", "event"]
 _T = TypeVar("_T")
-# Where frozen records keep forms made from them (codec.PLAIN, the views' plain records): a
-# record changed by `replace` must not carry them over.
-KEPT_FORMS = ("_plain", "_view")
+# Where frozen records keep forms made from them (`codec.kept`): their plain form, and the
+# view of a message (`views._message`). A record changed by `replace` must not carry them over.
+KEPT_FORMS = (PLAIN, "_view")
 
 
 def replace(obj: _T, **changes: Any) -> _T:
