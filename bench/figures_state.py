@@ -90,28 +90,16 @@ async def idle_memory_figures(bench: Bench) -> list[Row]:
     async with bench.workers() as workers:
         games = await bench.server_games(workers, games_needed, "idle")
         ours = await _rss_per_connection(bench, Load(bench.clients, games, spread=False), workers.rss_bytes)
-    # Fresh floor servers too (one that served earlier figures reuses freed memory for new
-    # sockets): as the game server runs, and without permessage-deflate, to show what it costs.
-    floor = {}
-    for deflate in (True, False):
-        child, base = await asyncio.to_thread(bench.processes.floor_server, bench.redis_url, deflate)
-        try:
-            games = floor_games_at(base, games_needed, bench.tag("fidle"), bench.seats, "/game")
-            floor[deflate] = await _rss_per_connection(bench, Load(bench.clients, games, spread=False), child.rss_bytes)
-        finally:
-            bench.processes.stop(child)
+    # A fresh floor server too (one that served earlier figures reuses freed memory for new
+    # sockets). The benchmark's clients ask for no extension, so neither server compresses.
+    child, base = await asyncio.to_thread(bench.processes.floor_server, bench.redis_url)
+    try:
+        games = floor_games_at(base, games_needed, bench.tag("fidle"), bench.seats, "/game")
+        floor = await _rss_per_connection(bench, Load(bench.clients, games, spread=False), child.rss_bytes)
+    finally:
+        bench.processes.stop(child)
     label = "server memory (RSS) per idle connection"
-    return [
-        Row("memory.idle", label, ours / KB, "KB", "floor server, same connections", floor[True] / KB),
-        Row(
-            "memory.idle.nodeflate",
-            label,
-            ours / KB,
-            "KB",
-            "floor server refusing permessage-deflate",
-            floor[False] / KB,
-        ),
-    ]
+    return [Row("memory.idle", label, ours / KB, "KB", "floor server, same connections", floor / KB)]
 
 
 async def _rss_per_connection(bench: Bench, load: Load, rss: Callable[[], int]) -> float:

@@ -1,7 +1,8 @@
-"""The benchmark's websocket client: hello, act and ack, and a record of when each marked
+"""The benchmark's game client: hello, act and ack, and a record of when each marked
 message event arrived. It never reads the view (or a v2 patch): it finds the event it waits
 for by its kind and the marker at the start of the message's text, so the same client
-measures the v1 wire and the v2 one alike.
+measures the v1 wire and the v2 one alike. Frames are read as they arrive, on the benchmark's
+own websocket client (`bench.websocket`), so that reading them costs the shared cores little.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgpack
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
-from websockets.typing import Subprotocol
+
+from bench.websocket import ConnectionClosed, HandshakeError, Message, WebSocket
 
 # The one place the wire's version is named: the lead switches it to normarena.v2.msgpack.
 PROTOCOL = "normarena.v2.msgpack"
@@ -87,7 +87,7 @@ class BenchConnection:
     """One open connection: its answers by id, and every marked event it received, when."""
 
     ticket: Ticket
-    socket: ClientConnection | None = None
+    socket: WebSocket | None = None
     receipts: list[tuple[str, int, float]] = field(default_factory=list)  # (marker, seq, monotonic)
     last_seq: int = 0
     out_of_order: int = 0  # events whose number was not above the last one this client saw
@@ -98,47 +98,38 @@ class BenchConnection:
     closing: bool = False
     _waiting: dict[str, asyncio.Future[tuple[dict[str, Any], float]]] = field(default_factory=dict)
     _watching: dict[str, asyncio.Future[float]] = field(default_factory=dict)
-    _reader: asyncio.Task[None] | None = None
 
     async def open(self, timeout: float = 60.0) -> None:
-        """Connect (asking for permessage-deflate, as `arena_client` does), say hello, await welcome."""
+        """Connect, say hello, await the welcome; then every frame is read as it arrives."""
         try:
-            self.socket = await connect(
-                self.ticket.url,
-                subprotocols=[Subprotocol(PROTOCOL)],
-                max_size=2**24,
-                open_timeout=timeout,
-                proxy=None,
-            )
-            await self._send({"type": "hello", "game": self.ticket.game, "token": self.ticket.token, "last_seq": 0})
+            self.socket = await WebSocket.connect(self.ticket.url, [PROTOCOL], timeout)
+            self._send({"type": "hello", "game": self.ticket.game, "token": self.ticket.token, "last_seq": 0})
             welcome = read_frame(await asyncio.wait_for(self.socket.recv(), timeout))
-        except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as error:
+        except (OSError, TimeoutError, HandshakeError, ConnectionClosed) as error:
             raise ClientError(f"{self.ticket.key}: {type(error).__name__}: {error}") from error
         if welcome.get("type") != "welcome":
             raise ClientError(f"{self.ticket.key}: {welcome.get('code')}: {welcome.get('message')}")
         self.last_seq = int(welcome.get("seq", 0))
         self.last_frame_at = time.monotonic()
-        self._reader = asyncio.create_task(self._read())
+        self.socket.on_message = self._read
+        self.socket.on_close = self._lost
 
-    async def _send(self, message: dict[str, Any]) -> None:
+    def _send(self, message: dict[str, Any]) -> None:
         assert self.socket is not None
         if PROTOCOL.endswith(".json"):
-            await self.socket.send(json.dumps(message))
+            self.socket.send(json.dumps(message))
         else:
-            await self.socket.send(msgpack.packb(message, use_bin_type=True))
+            self.socket.send(msgpack.packb(message, use_bin_type=True))
 
-    async def _read(self) -> None:
-        assert self.socket is not None
-        try:
-            while True:
-                frame = await self.socket.recv()
-                arrived = time.monotonic()
-                self.frames += 1
-                self.last_frame_at = arrived
-                self._take(read_frame(frame), arrived)
-        except ConnectionClosed:
-            if not self.closing:
-                self.dropped = self.socket.close_code or 1006
+    def _read(self, frame: Message) -> None:
+        arrived = time.monotonic()
+        self.frames += 1
+        self.last_frame_at = arrived
+        self._take(read_frame(frame), arrived)
+
+    def _lost(self, code: int) -> None:
+        if not self.closing:
+            self.dropped = code
         for future in self._waiting.values():
             if not future.done():
                 future.set_exception(ConnectionError("the connection dropped"))
@@ -169,7 +160,7 @@ class BenchConnection:
         """Send a request with an id and wait for its answer; the answer and when it came."""
         future: asyncio.Future[tuple[dict[str, Any], float]] = asyncio.get_running_loop().create_future()
         self._waiting[str(message["id"])] = future
-        await self._send(message)
+        self._send(message)
         return await asyncio.wait_for(future, ANSWER_TIMEOUT)
 
     async def act(self, action: dict[str, Any], action_id: str, own_copy: bool = False) -> Answer:
@@ -201,8 +192,4 @@ class BenchConnection:
         self.closing = True
         if self.socket is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.socket.close(), 5)
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._reader
+                await self.socket.close(5)
