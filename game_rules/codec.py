@@ -92,6 +92,25 @@ def kept(record: Any, name: str, build: Callable[[], Any]) -> Any:
     return value
 
 
+KEYS_KEPT = 512  # values kept per record and name by `kept_for`: enough for the games a worker holds
+
+
+def kept_for(record: Any, name: str, key: Any, build: Callable[[], Any]) -> Any:
+    """A value made once per `key` from a frozen record and what `key` holds, and kept on the
+    record (a part of a view that depends on the scenario and a few numbers of the state, say):
+    games in the same position share it. Treat it as read-only."""
+    made: dict[Any, Any] | None = record.__dict__.get(name)
+    if made is None:
+        made = {}
+        object.__setattr__(record, name, made)
+    value = made.get(key)
+    if value is None:
+        if len(made) >= KEYS_KEPT:
+            del made[next(iter(made))]  # the oldest key
+        value = made[key] = build()
+    return value
+
+
 def from_plain(annotation: Any, value: Any, path: str = "") -> Any:
     """Rebuild a value of the annotated type from plain values, or raise DecodeError."""
     return _decoder(annotation)(value, path)

@@ -6,6 +6,8 @@ rejection before changing anything.
 
 from __future__ import annotations
 
+import operator
+
 from game_rules.actions import (
     PUBLIC,
     AcceptOffer,
@@ -24,11 +26,12 @@ from game_rules.codec import to_plain
 from game_rules.events import Event
 from game_rules.rejections import Rejected, reject
 from game_rules.scenario import Scenario
-from game_rules.state import Alliance, GameState, Message, Offer, PledgeRecord, replace
+from game_rules.state import WINDOW_CHARS, Alliance, GameState, Message, Offer, PledgeRecord, replace
 
 ALLIANCE_PREFIX = "alliance:"
 # The state keeps only the newest messages (for views and bots); the event log keeps them all,
 # so a game's stored state does not grow with its conversation.
+_TEXT = operator.attrgetter("text")
 MESSAGE_WINDOW = 60
 MESSAGE_WINDOW_CHARS = 24_000
 RESOURCE_NAMES = ("capital", "funds", "expertise")
@@ -91,10 +94,24 @@ def send_message(
 def _keep_message(state: GameState, message: Message) -> None:
     """Add a message to the state's window, dropping the oldest beyond its bounds."""
     window = [*state.messages, message]
-    chars = sum(len(m.text) for m in window)
+    chars = _window_chars(state.messages) + len(message.text)
     while len(window) > MESSAGE_WINDOW or (chars > MESSAGE_WINDOW_CHARS and len(window) > 1):
         chars -= len(window.pop(0).text)
     state.messages = window
+    # Kept on the newest message with the window's start and length (not its first message,
+    # which would chain messages together): the next message need not count sixty texts again.
+    object.__setattr__(message, WINDOW_CHARS, (window[0].number, len(window), chars))
+
+
+def _window_chars(window: list[Message]) -> int:
+    """The characters of a message window's texts."""
+    if not window:
+        return 0
+    made = window[-1].__dict__.get(WINDOW_CHARS)
+    if made is not None and made[0] == window[0].number and made[1] == len(window):
+        chars: int = made[2]
+        return chars
+    return sum(map(len, map(_TEXT, window)))
 
 
 def _check_terms(scenario: Scenario, state: GameState, terms: Terms, giver: str) -> Rejected | None:

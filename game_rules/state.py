@@ -22,18 +22,29 @@ PledgeStatus = Literal["pending", "kept", "broken", "lapsed"]
 VoteCause = Literal["adopted", "unripe", "vetoed", "objection", "short"]
 DraftVia = Literal["amendment", "hq_loop", "event"]
 _T = TypeVar("_T")
-# Where frozen records keep forms made from them (`codec.kept`): their plain form, and the
-# view of a message (`views._message`). A record changed by `replace` must not carry them over.
-KEPT_FORMS = (PLAIN, "_view")
+# Where frozen records keep forms made from them (`codec.kept`): their plain form, the view of
+# a message (`views._message`), and the public messages and the characters of the window a
+# message ends (`views._window_messages`, `negotiation._keep_message`). A record changed by
+# `replace` must not carry them over.
+WINDOW, WINDOW_CHARS = "_window", "_window_chars"
+KEPT_FORMS = (PLAIN, "_view", WINDOW, WINDOW_CHARS)
 
 
 def replace(obj: _T, **changes: Any) -> _T:
-    """A shallow copy with some fields swapped; skips __init__, which `apply` calls a lot."""
+    """A shallow copy of a frozen record with some fields swapped; skips __init__, which `apply`
+    calls a lot."""
+    new = _copy(obj, changes)
+    for name in KEPT_FORMS:
+        new.__dict__.pop(name, None)  # what was made from the old record (codec.kept) is not the new one's
+    return new
+
+
+def _copy(obj: _T, changes: dict[str, Any]) -> _T:
+    """A shallow copy of a mutable part of the state (which never keeps forms: only frozen
+    records do), for `clone`, which every applied action calls on every seat."""
     new = object.__new__(type(obj))
     new.__dict__.update(obj.__dict__)
     new.__dict__.update(changes)
-    for name in KEPT_FORMS:
-        new.__dict__.pop(name, None)  # what was made from the old record (codec.kept) is not the new one's
     return new
 
 
@@ -56,12 +67,12 @@ class SeatState:
     earmarks: dict[str, int] = field(default_factory=dict)
 
     def clone(self) -> SeatState:
-        return replace(
-            self,
-            orders=list(self.orders),
-            side_ballots=dict(self.side_ballots),
-            earmarks=dict(self.earmarks),
-        )
+        changes = {
+            "orders": list(self.orders),
+            "side_ballots": dict(self.side_ballots),
+            "earmarks": dict(self.earmarks),
+        }
+        return _copy(self, changes)
 
 
 @dataclass
@@ -74,7 +85,7 @@ class BlocState:
     politicisation: float
 
     def clone(self) -> BlocState:
-        return replace(self)
+        return _copy(self, {})
 
 
 @dataclass
@@ -89,7 +100,8 @@ class Alliance:
     platform: dict[str, int]
 
     def clone(self) -> Alliance:
-        return replace(self, members=list(self.members), invited=list(self.invited), platform=dict(self.platform))
+        changes = {"members": list(self.members), "invited": list(self.invited), "platform": dict(self.platform)}
+        return _copy(self, changes)
 
 
 @dataclass(frozen=True)
@@ -257,28 +269,31 @@ class GameState:
     id_salt: str = ""  # with a salt, offer ids are unguessable (see `new_id`)
 
     def clone(self) -> GameState:
-        """A copy that shares only immutable records with this one."""
-        return replace(
+        """A copy that shares only immutable records with this one, and the message window, which
+        is only ever replaced (`negotiation._keep_message`), never changed in place: each action
+        would otherwise copy sixty messages."""
+        return _copy(
             self,
-            seats={k: v.clone() for k, v in self.seats.items()},
-            blocs={k: v.clone() for k, v in self.blocs.items()},
-            constituencies=dict(self.constituencies),
-            levels=dict(self.levels),
-            sponsors=list(self.sponsors),
-            alliances={k: v.clone() for k, v in self.alliances.items()},
-            links=list(self.links),
-            offers=dict(self.offers),
-            pledges=list(self.pledges),
-            messages=list(self.messages),
-            message_counts={k: dict(v) for k, v in self.message_counts.items()},
-            draft_history=list(self.draft_history),
-            spoils=list(self.spoils),
-            soundings=list(self.soundings),
-            side_leans={k: dict(v) for k, v in self.side_leans.items()},
-            side_issue_results=dict(self.side_issue_results),
-            votes=list(self.votes),
-            bulletins=list(self.bulletins),
-            history=list(self.history),
+            dict(
+                seats={k: v.clone() for k, v in self.seats.items()},
+                blocs={k: v.clone() for k, v in self.blocs.items()},
+                constituencies=dict(self.constituencies),
+                levels=dict(self.levels),
+                sponsors=list(self.sponsors),
+                alliances={k: v.clone() for k, v in self.alliances.items()},
+                links=list(self.links),
+                offers=dict(self.offers),
+                pledges=list(self.pledges),
+                message_counts={k: dict(v) for k, v in self.message_counts.items()},
+                draft_history=list(self.draft_history),
+                spoils=list(self.spoils),
+                soundings=list(self.soundings),
+                side_leans={k: dict(v) for k, v in self.side_leans.items()},
+                side_issue_results=dict(self.side_issue_results),
+                votes=list(self.votes),
+                bulletins=list(self.bulletins),
+                history=list(self.history),
+            ),
         )
 
     def draw(self) -> float:

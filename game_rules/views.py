@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from game_rules.actions import FACILITATOR, PUBLIC
-from game_rules.codec import kept, to_plain
+from game_rules.codec import kept, kept_for, to_plain
 from game_rules.events import Event
 from game_rules.negotiation import alliance_span
 from game_rules.orders import reserved, staff_of
 from game_rules.scenario import Scenario, SeatSpec
 from game_rules.scoring import epilogue, scores
 from game_rules.standings import placed
-from game_rules.state import GameState, Message
+from game_rules.state import WINDOW, Alliance, GameState, Message
 from game_rules.voting import side_issue_outlook
 from game_rules.world import disposition, disposition_band, legitimacy, ripeness, ripeness_band
 
@@ -47,7 +47,7 @@ def seat_part(scenario: Scenario, state: GameState, seat: str, table: dict[str, 
     may read, and its alliances with their platforms. A server builds the public table once per
     change, and this part only for the seats the change touched (`seats_touched`)."""
     part: dict[str, Any] = {"viewer": seat, "you": _you(scenario, state, seat)}
-    part["private_messages"] = [_message(m) for m in state.messages if m.audience and seat in m.audience]
+    part["private_messages"] = _window_messages(state.messages, seat)
     part["offers"] = [
         to_plain(o)
         for o in state.offers.values()
@@ -166,19 +166,7 @@ def _constituency(scenario: Scenario, state: GameState, cid: str, name: str, sho
 
 def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
     current = ripeness(scenario, state)
-    # How each side issue would go on the blocs' leans now, before any seat votes.
-    outlook = side_issue_outlook(scenario, state.side_leans)
     show = "exact" if exact else scenario.bloc_visibility
-    blocs = []
-    for bloc in scenario.blocs:
-        entry: dict[str, Any] = {"id": bloc.id, "name": bloc.name, "votes": bloc.votes}
-        live = state.blocs[bloc.id]
-        value = disposition(scenario, state, bloc.id)
-        if show in ("exact", "band"):
-            entry.update(disposition=_shown(scenario, value, show), ownership=_shown(scenario, live.ownership, show))
-        if show == "exact":
-            entry["politicisation"] = round(live.politicisation, 3)
-        blocs.append(entry)
     table: dict[str, Any] = {
         "scenario": scenario.id,
         "title": scenario.title,
@@ -192,54 +180,30 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             "tabled": state.tabled,
             "sponsors": list(state.sponsors),
             "vote_called": bool(state.vote_called_by),
-            "provisions": [
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "level": state.levels[p.id],
-                    "wording": p.levels[state.levels[p.id]],
-                    "levels": list(p.levels),
-                }
-                for p in scenario.provisions
-            ],
+            "provisions": _provisions(scenario, state),
             "history": [to_plain(c) for c in state.draft_history],
         },
-        "blocs": blocs,
-        "constituencies": [_constituency(scenario, state, c.id, c.name, show) for c in scenario.constituencies],
-        "venues": [
-            {"id": v.id, "name": v.name, "blocs": list(v.blocs), "constituencies": list(v.constituencies)}
-            for v in scenario.venues
-        ],
-        "seats": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "kind": s.kind,
-                "bloc": s.bloc,
-                "votes": s.votes,
-                "done": state.seats[s.id].done,
-            }
-            for s in scenario.seats
-        ],
-        "alliances": [
-            {
-                "id": a.id,
-                "name": a.name,
-                "founder": a.founder,
-                "members": list(a.members),
-                "span": alliance_span(scenario, a),
-            }
-            for a in state.alliances.values()
-        ],
+        "blocs": _blocs(scenario, state, show),
+        "constituencies": kept_for(
+            scenario,
+            "_constituencies_view",
+            (show, *state.constituencies.values()),
+            lambda: [_constituency(scenario, state, c.id, c.name, show) for c in scenario.constituencies],
+        ),
+        "venues": kept(scenario, "_venues_view", lambda: _venues(scenario)),
+        "seats": kept_for(
+            scenario,
+            "_seats_view",
+            tuple(state.seats[s.id].done for s in scenario.seats),
+            lambda: [_seat(s, state.seats[s.id].done) for s in scenario.seats],
+        ),
+        "alliances": [_alliance(scenario, a) for a in state.alliances.values()],
         "links": [list(pair) for pair in state.links],
-        "messages": [_message(m) for m in state.messages if m.to == PUBLIC],
+        "messages": _window_messages(state.messages, PUBLIC),
         "message_count": sum(counts.get(PUBLIC, 0) for counts in state.message_counts.values()),
         "bulletins": list(state.bulletins),
         "votes": [to_plain(v) for v in state.votes],
-        "side_issues": [
-            {"id": s.id, "name": s.name, "result": state.side_issue_results.get(s.id), "outlook": outlook[s.id]}
-            for s in scenario.side_issues
-        ],
+        "side_issues": _side_issues(scenario, state),
         "pooled_fund": state.pooled_fund,
         "score_weights": to_plain(scenario.score_weights),
         "rules": to_plain(scenario.rules),
@@ -250,6 +214,132 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             value=round(current, 3), threshold=scenario.ripeness_threshold, floor=scenario.ripeness_floor
         )
     return table
+
+
+# The public table is built on every change a server sends, and most changes (a message, an
+# order) leave most of it as it was. Its parts that derive from the scenario and a few numbers
+# of the state are kept per those numbers (`kept_for`), so an unchanged part is the same object
+# from one build to the next: a server's patch passes over it at once.
+
+
+def _provisions(scenario: Scenario, state: GameState) -> list[dict[str, Any]]:
+    levels = tuple(state.levels[p.id] for p in scenario.provisions)
+
+    def build() -> list[dict[str, Any]]:
+        return [
+            {"id": p.id, "name": p.name, "level": level, "wording": p.levels[level], "levels": list(p.levels)}
+            for p, level in zip(scenario.provisions, levels, strict=True)
+        ]
+
+    made: list[dict[str, Any]] = kept_for(scenario, "_provisions_view", levels, build)
+    return made
+
+
+def _blocs(scenario: Scenario, state: GameState, show: str) -> list[dict[str, Any]]:
+    # A bloc's disposition reads the text's levels and the bloc's own numbers, nothing else.
+    live = tuple((b.goodwill, b.ownership, b.politicisation) for b in state.blocs.values())
+    key = (show, tuple(state.levels.values()), tuple(state.blocs), live)
+
+    def build() -> list[dict[str, Any]]:
+        blocs = []
+        for bloc in scenario.blocs:
+            entry: dict[str, Any] = {"id": bloc.id, "name": bloc.name, "votes": bloc.votes}
+            value = disposition(scenario, state, bloc.id)
+            if show in ("exact", "band"):
+                ownership = state.blocs[bloc.id].ownership
+                entry.update(disposition=_shown(scenario, value, show), ownership=_shown(scenario, ownership, show))
+            if show == "exact":
+                entry["politicisation"] = round(state.blocs[bloc.id].politicisation, 3)
+            blocs.append(entry)
+        return blocs
+
+    made: list[dict[str, Any]] = kept_for(scenario, "_blocs_view", key, build)
+    return made
+
+
+def _side_issues(scenario: Scenario, state: GameState) -> list[dict[str, Any]]:
+    leans = tuple(tuple(by_bloc.items()) for by_bloc in state.side_leans.values())
+    results = tuple(state.side_issue_results.get(s.id) for s in scenario.side_issues)
+
+    def build() -> list[dict[str, Any]]:
+        # How each side issue would go on the blocs' leans now, before any seat votes.
+        outlook = side_issue_outlook(scenario, state.side_leans)
+        return [
+            {"id": s.id, "name": s.name, "result": result, "outlook": outlook[s.id]}
+            for s, result in zip(scenario.side_issues, results, strict=True)
+        ]
+
+    key = (tuple(state.side_leans), leans, results)
+    made: list[dict[str, Any]] = kept_for(scenario, "_side_issues_view", key, build)
+    return made
+
+
+def _venues(scenario: Scenario) -> list[dict[str, Any]]:
+    return [
+        {"id": v.id, "name": v.name, "blocs": list(v.blocs), "constituencies": list(v.constituencies)}
+        for v in scenario.venues
+    ]
+
+
+def _seat(spec: SeatSpec, done: bool) -> dict[str, Any]:
+    return {"id": spec.id, "name": spec.name, "kind": spec.kind, "bloc": spec.bloc, "votes": spec.votes, "done": done}
+
+
+def _alliance(scenario: Scenario, alliance: Alliance) -> dict[str, Any]:
+    members = tuple(alliance.members)
+    made: dict[str, Any] = kept_for(
+        scenario,
+        "_alliances_view",
+        (alliance.id, alliance.name, alliance.founder, members),
+        lambda: {
+            "id": alliance.id,
+            "name": alliance.name,
+            "founder": alliance.founder,
+            "members": list(members),
+            "span": alliance_span(scenario, alliance),
+        },
+    )
+    return made
+
+
+def _window_messages(window: list[Message], reader: str) -> list[dict[str, Any]]:
+    """The messages of a message window as views show them: the public ones (`reader` is
+    PUBLIC), or those a seat could read in private or in an alliance. Kept per reader on the
+    window's newest message and made from the window before it, so a new message costs one
+    entry, not sixty."""
+    if not window:
+        return []
+    newest, first = window[-1], window[0].number
+    kept_here: dict[str, Any] | None = newest.__dict__.get(WINDOW)
+    if kept_here is None:
+        kept_here = {}
+        object.__setattr__(newest, WINDOW, kept_here)
+    made = kept_here.get(reader)
+    if made is not None and made[0] == first and made[1] == len(window):
+        shown: list[dict[str, Any]] = made[2]
+        return shown
+    # What is kept names the window's first message by number, not by the message itself,
+    # which would chain every message to older ones and keep a game's whole history alive.
+    before = window[-2].__dict__.get(WINDOW, {}).get(reader) if len(window) > 1 else None
+    if before is not None and before[0] <= first:
+        # The window before this message, less what dropped off its front, plus this message.
+        earlier = before[2]
+        dropped = 0
+        while dropped < len(earlier) and earlier[dropped]["number"] < first:
+            dropped += 1
+        shown = earlier[dropped:]
+        if _reads(newest, reader):
+            shown.append(_message(newest))
+    else:
+        shown = [_message(m) for m in window if _reads(m, reader)]
+    kept_here[reader] = (first, len(window), shown)
+    return shown
+
+
+def _reads(message: Message, reader: str) -> bool:
+    if reader == PUBLIC:
+        return message.to == PUBLIC
+    return bool(message.audience) and reader in message.audience
 
 
 def _you(scenario: Scenario, state: GameState, seat: str) -> dict[str, Any]:
