@@ -7,6 +7,7 @@ revealed to everyone: objectives, private offers, spoiling, the seeded draws.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from game_rules.actions import FACILITATOR, PUBLIC
@@ -194,13 +195,13 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         "seats": kept_for(
             scenario,
             "_seats_view",
-            tuple(state.seats[s.id].done for s in scenario.seats),
+            (tuple(state.seats), tuple(map(_DONE, state.seats.values()))),
             lambda: [_seat(s, state.seats[s.id].done) for s in scenario.seats],
         ),
         "alliances": [_alliance(scenario, a) for a in state.alliances.values()],
         "links": [list(pair) for pair in state.links],
         "messages": _window_messages(state.messages, PUBLIC),
-        "message_count": sum(counts.get(PUBLIC, 0) for counts in state.message_counts.values()),
+        "message_count": sum(map(_PUBLIC_COUNT, state.message_counts.values())),
         "bulletins": list(state.bulletins),
         "votes": [to_plain(v) for v in state.votes],
         "side_issues": _side_issues(scenario, state),
@@ -216,6 +217,18 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
     return table
 
 
+# Keys made in C (`map`) rather than by generators: they are made on every build.
+_DONE = operator.attrgetter("done")
+_BLOC_NUMBERS = operator.attrgetter("goodwill", "ownership", "politicisation")
+_PUBLIC_COUNT = operator.methodcaller("get", PUBLIC, 0)
+
+
+def _ids(scenario: Scenario, part: str) -> tuple[str, ...]:
+    """The ids of a scenario's provisions or side issues, in order."""
+    ids: tuple[str, ...] = kept(scenario, f"_{part}_ids", lambda: tuple(x.id for x in getattr(scenario, part)))
+    return ids
+
+
 # The public table is built on every change a server sends, and most changes (a message, an
 # order) leave most of it as it was. Its parts that derive from the scenario and a few numbers
 # of the state are kept per those numbers (`kept_for`), so an unchanged part is the same object
@@ -223,7 +236,7 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
 
 
 def _provisions(scenario: Scenario, state: GameState) -> list[dict[str, Any]]:
-    levels = tuple(state.levels[p.id] for p in scenario.provisions)
+    levels = tuple(map(state.levels.__getitem__, _ids(scenario, "provisions")))
 
     def build() -> list[dict[str, Any]]:
         return [
@@ -237,7 +250,7 @@ def _provisions(scenario: Scenario, state: GameState) -> list[dict[str, Any]]:
 
 def _blocs(scenario: Scenario, state: GameState, show: str) -> list[dict[str, Any]]:
     # A bloc's disposition reads the text's levels and the bloc's own numbers, nothing else.
-    live = tuple((b.goodwill, b.ownership, b.politicisation) for b in state.blocs.values())
+    live = tuple(map(_BLOC_NUMBERS, state.blocs.values()))
     key = (show, tuple(state.levels.values()), tuple(state.blocs), live)
 
     def build() -> list[dict[str, Any]]:
@@ -258,8 +271,8 @@ def _blocs(scenario: Scenario, state: GameState, show: str) -> list[dict[str, An
 
 
 def _side_issues(scenario: Scenario, state: GameState) -> list[dict[str, Any]]:
-    leans = tuple(tuple(by_bloc.items()) for by_bloc in state.side_leans.values())
-    results = tuple(state.side_issue_results.get(s.id) for s in scenario.side_issues)
+    leans = tuple(map(tuple, map(dict.items, state.side_leans.values())))
+    results = tuple(map(state.side_issue_results.get, _ids(scenario, "side_issues")))
 
     def build() -> list[dict[str, Any]]:
         # How each side issue would go on the blocs' leans now, before any seat votes.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 
 FACILITATOR_ROLE = "facilitator"
 SPECTATOR_ROLE = "spectator"
@@ -62,11 +63,12 @@ class Role:
     def is_facilitator(self) -> bool:
         return self.name == FACILITATOR_ROLE
 
-    @property
+    # Made once per role (a role never changes): a commit asks every connection of its game.
+    @cached_property
     def seat(self) -> str | None:
         return self.name[len(SEAT_PREFIX) :] if self.name.startswith(SEAT_PREFIX) else None
 
-    @property
+    @cached_property
     def viewer(self) -> str:
         """The engine's name for this viewer: a seat id, "facilitator" or "spectator"."""
         return self.seat or (FACILITATOR_ROLE if self.is_facilitator else SPECTATOR_ROLE)
