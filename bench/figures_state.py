@@ -91,7 +91,7 @@ async def idle_memory_figures(bench: Bench) -> list[Row]:
         games = await bench.server_games(workers, games_needed, "idle")
         ours = await _rss_per_connection(bench, Load(bench.clients, games, spread=False), workers.rss_bytes)
     # A fresh floor server too (one that served earlier figures reuses freed memory for new
-    # sockets). The benchmark's clients ask for no extension, so neither server compresses.
+    # sockets). Neither server offers compression.
     child, base = await asyncio.to_thread(bench.processes.floor_server, bench.redis_url)
     try:
         games = floor_games_at(base, games_needed, bench.tag("fidle"), bench.seats, "/game")

@@ -226,7 +226,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="The floor server of the load benchmark.")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--redis-url", required=True)
-    parser.add_argument("--no-deflate", action="store_true", help="refuse permessage-deflate (to see what it costs)")
     args = parser.parse_args()
     # The same uvicorn settings as server/run.py, so the floor runs on the same stack.
     uvicorn.run(
@@ -234,7 +233,7 @@ def main() -> None:
         host="127.0.0.1",
         port=args.port,
         ws="websockets",
-        ws_per_message_deflate=not args.no_deflate,
+        ws_per_message_deflate=False,  # as the game server: it offers no compression
         log_level="warning",
     )
 

@@ -214,11 +214,10 @@ class Processes:
             _wait_until(functools.partial(_http_ok, f"{base}/readyz"), child, "normarena serve")
         return started
 
-    def floor_server(self, redis_url: str, deflate: bool = True) -> tuple[Child, str]:
+    def floor_server(self, redis_url: str) -> tuple[Child, str]:
         """The minimal server of `bench/floor_server.py` (same stack, nothing of the game)."""
         port = free_port()
         args = [sys.executable, "-m", "bench.floor_server", "--port", str(port), "--redis-url", redis_url]
-        args += [] if deflate else ["--no-deflate"]
         child = self._start(f"floor-{port}", args)
         base = f"http://127.0.0.1:{port}"
         _wait_until(lambda: _http_ok(f"{base}/healthz"), child, "the floor server")

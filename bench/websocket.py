@@ -60,6 +60,7 @@ class WebSocket(asyncio.Protocol):
         self._buffer = bytearray()
         self._upgraded = False
         self._close_sent = False
+        self._gone = False  # connection_lost has come
         self._key = ""
         self._handshake: asyncio.Future[None] | None = None
         self._closed: asyncio.Future[None] | None = None
@@ -156,6 +157,7 @@ class WebSocket(asyncio.Protocol):
         self._read_frames()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._gone = True
         if not self.close_code:
             self.close_code = ABNORMAL
         if self._handshake is not None and not self._handshake.done():
@@ -249,6 +251,16 @@ class WebSocket(asyncio.Protocol):
         self.transport.write(header + mask + apply_mask(payload, mask))
 
     # --- the caller's side ----------------------------------------------------------------
+
+    def listen(self, on_message: Callable[[Message], None], on_close: Callable[[int], None]) -> None:
+        """From now on hand every message to `on_message` as it arrives, starting with any that
+        came while the caller was reading with `recv`; and tell `on_close` when the connection
+        is gone (at once, if it is gone already)."""
+        self.on_message, self.on_close = on_message, on_close
+        while self._inbox:
+            on_message(self._inbox.popleft())
+        if self._gone:
+            on_close(self.close_code)
 
     def send(self, message: Message) -> None:
         """Send one message: text for str, binary for bytes."""

@@ -18,7 +18,7 @@ import msgpack
 
 from bench.websocket import ConnectionClosed, HandshakeError, Message, WebSocket
 
-# The one place the wire's version is named: the lead switches it to normarena.v2.msgpack.
+# The one place the wire's version is named.
 PROTOCOL = "normarena.v2.msgpack"
 MARK = "~"  # a marked message's text starts with "~tag.n~"
 ANSWERS = frozenset(("ack", "turn", "pong", "error"))
@@ -111,8 +111,7 @@ class BenchConnection:
             raise ClientError(f"{self.ticket.key}: {welcome.get('code')}: {welcome.get('message')}")
         self.last_seq = int(welcome.get("seq", 0))
         self.last_frame_at = time.monotonic()
-        self.socket.on_message = self._read
-        self.socket.on_close = self._lost
+        self.socket.listen(self._read, self._lost)
 
     def _send(self, message: dict[str, Any]) -> None:
         assert self.socket is not None

@@ -168,6 +168,7 @@ def _constituency(scenario: Scenario, state: GameState, cid: str, name: str, sho
 def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]:
     current = ripeness(scenario, state)
     show = "exact" if exact else scenario.bloc_visibility
+    levels = tuple(map(state.levels.__getitem__, _ids(scenario, "provisions")))  # the text, in the scenario's order
     table: dict[str, Any] = {
         "scenario": scenario.id,
         "title": scenario.title,
@@ -181,10 +182,10 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
             "tabled": state.tabled,
             "sponsors": list(state.sponsors),
             "vote_called": bool(state.vote_called_by),
-            "provisions": _provisions(scenario, state),
+            "provisions": _provisions(scenario, levels),
             "history": [to_plain(c) for c in state.draft_history],
         },
-        "blocs": _blocs(scenario, state, show),
+        "blocs": _blocs(scenario, state, show, levels),
         "constituencies": kept_for(
             scenario,
             "_constituencies_view",
@@ -235,9 +236,7 @@ def _ids(scenario: Scenario, part: str) -> tuple[str, ...]:
 # from one build to the next: a server's patch passes over it at once.
 
 
-def _provisions(scenario: Scenario, state: GameState) -> list[dict[str, Any]]:
-    levels = tuple(map(state.levels.__getitem__, _ids(scenario, "provisions")))
-
+def _provisions(scenario: Scenario, levels: tuple[int, ...]) -> list[dict[str, Any]]:
     def build() -> list[dict[str, Any]]:
         return [
             {"id": p.id, "name": p.name, "level": level, "wording": p.levels[level], "levels": list(p.levels)}
@@ -248,10 +247,10 @@ def _provisions(scenario: Scenario, state: GameState) -> list[dict[str, Any]]:
     return made
 
 
-def _blocs(scenario: Scenario, state: GameState, show: str) -> list[dict[str, Any]]:
+def _blocs(scenario: Scenario, state: GameState, show: str, levels: tuple[int, ...]) -> list[dict[str, Any]]:
     # A bloc's disposition reads the text's levels and the bloc's own numbers, nothing else.
     live = tuple(map(_BLOC_NUMBERS, state.blocs.values()))
-    key = (show, tuple(state.levels.values()), tuple(state.blocs), live)
+    key = (show, levels, tuple(state.blocs), live)
 
     def build() -> list[dict[str, Any]]:
         blocs = []

@@ -9,12 +9,13 @@ import dataclasses
 
 import pytest
 
-from game_rules import FACILITATOR, PUBLIC, GameState, Scenario, apply, new_game
-from game_rules.actions import SendMessage, StartGame
+from game_rules import FACILITATOR, PUBLIC, GameState, Scenario, apply
+from game_rules.actions import SendMessage
 from game_rules.codec import from_plain, to_plain
 from game_rules.negotiation import MESSAGE_WINDOW
 from game_rules.views import public_view, view
 from scenarios import load_scenario
+from tests.conftest import started
 from tests.game_rules.secrecy import SCENARIOS
 from tests.game_rules.test_views_in_played_games import play, random_chooser
 
@@ -70,14 +71,6 @@ def test_a_public_message_leaves_every_other_part_of_the_table_the_same_object()
     for part in ("blocs", "constituencies", "venues", "seats", "side_issues"):
         assert after[part] is before[part], part
     assert after["draft"]["provisions"] is before["draft"]["provisions"]
-
-
-def started(scenario: Scenario) -> GameState:
-    """A game of the scenario in its first negotiation phase."""
-    result = apply(scenario, new_game(scenario, 7), FACILITATOR, StartGame())
-    state: GameState = result.state  # type: ignore[union-attr]
-    assert state.phase == "negotiate"
-    return state
 
 
 def test_a_bloc_disposition_follows_the_text_even_when_the_blocs_own_numbers_stay() -> None:
