@@ -90,6 +90,12 @@ _SEAT_HANDLERS: dict[type, tuple[Phase, _Handler]] = {
     CastVote: ("vote", voting.cast_vote),
 }
 
+# The state's containers a handler changes in place, for the one action so frequent that copying
+# every seat for it cost more than the handler itself: a message (it replaces the window and
+# bumps counts). Any other action copies every container. `test_apply_never_changes_the_state_
+# it_is_given` holds this list to the truth.
+_CHANGED_IN_PLACE: dict[type, tuple[str, ...]] = {SendMessage: ("message_counts",)}
+
 
 def new_game(scenario: Scenario, seed: int, ablations: tuple[str, ...] = (), id_salt: str = "") -> GameState:
     """A game in its lobby. `ablations` switch mechanics off, for experiments (see ABLATIONS);
@@ -193,12 +199,15 @@ def _apply(scenario: Scenario, state: GameState, actor: str, action: Action, exp
         return reject("wrong_phase", f"That can be done in the {phase} phase; this is the {state.phase} phase.")
     if state.seats[actor].done and not isinstance(action, SendMessage | CastVote):
         return reject("already_done", "You have already finished this phase.")
-    work = state.clone()
+    parts = _CHANGED_IN_PLACE.get(type(action))
+    work = state.clone(parts)
     events: list[Event] = []
     problem = handler(scenario, work, actor, action, events)
     if problem is not None:
         return problem
     if rounds.everyone_done(work):
+        if parts is not None:
+            work = work.clone()  # closing the phase changes anything: share nothing with `state`
         rounds.close_phase(scenario, work, events)
     work.version += 1
     return Applied(work, tuple(events))

@@ -76,7 +76,8 @@ def send_message(
     number = state.message_total
     audience = () if to == PUBLIC else (seat, *recipients)
     _keep_message(state, Message(number, state.round, seat, to, action.text, audience))
-    counts = state.message_counts.setdefault(seat, {})
+    # A seat's counts are replaced, never changed in place: a state's copy shares them (`clone`).
+    counts = state.message_counts[seat] = dict(state.message_counts.get(seat, {}))
     for r in recipients or [PUBLIC]:
         counts[r] = counts.get(r, 0) + 1
     events.append(

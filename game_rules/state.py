@@ -8,6 +8,7 @@ without a slow deep copy.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -253,7 +254,7 @@ class GameState:
     offers: dict[str, Offer]
     pledges: list[PledgeRecord]
     messages: list[Message]  # the newest few only: the event log keeps the whole conversation
-    message_counts: dict[str, dict[str, int]]
+    message_counts: dict[str, dict[str, int]]  # each seat's counts are replaced, never changed in place
     draft_history: list[DraftChange]
     spoils: list[SpoilRecord]
     soundings: list[Sounding]
@@ -268,33 +269,13 @@ class GameState:
     message_total: int = 0  # messages ever sent: the next one's number
     id_salt: str = ""  # with a salt, offer ids are unguessable (see `new_id`)
 
-    def clone(self) -> GameState:
-        """A copy that shares only immutable records with this one, and the message window, which
-        is only ever replaced (`negotiation._keep_message`), never changed in place: each action
-        would otherwise copy sixty messages."""
-        return _copy(
-            self,
-            dict(
-                seats={k: v.clone() for k, v in self.seats.items()},
-                blocs={k: v.clone() for k, v in self.blocs.items()},
-                constituencies=dict(self.constituencies),
-                levels=dict(self.levels),
-                sponsors=list(self.sponsors),
-                alliances={k: v.clone() for k, v in self.alliances.items()},
-                links=list(self.links),
-                offers=dict(self.offers),
-                pledges=list(self.pledges),
-                message_counts={k: dict(v) for k, v in self.message_counts.items()},
-                draft_history=list(self.draft_history),
-                spoils=list(self.spoils),
-                soundings=list(self.soundings),
-                side_leans={k: dict(v) for k, v in self.side_leans.items()},
-                side_issue_results=dict(self.side_issue_results),
-                votes=list(self.votes),
-                bulletins=list(self.bulletins),
-                history=list(self.history),
-            ),
-        )
+    def clone(self, parts: tuple[str, ...] | None = None) -> GameState:
+        """A copy that shares only immutable records with this one, the message window and each
+        seat's message counts, which are only ever replaced (`negotiation.send_message`), never
+        changed in place: each action would otherwise copy sixty messages. With `parts`, only those
+        containers are copied and the rest shared: for a change known to touch nothing else in place."""
+        names = _COPIED if parts is None else parts
+        return _copy(self, {name: _COPIERS[name](getattr(self, name)) for name in names})
 
     def draw(self) -> float:
         """A uniform draw in [0, 1) from the game's seeded generator."""
@@ -334,3 +315,35 @@ class GameState:
 
     def links_of(self, seat: str) -> list[str]:
         return [b if a == seat else a for a, b in self.links if seat in (a, b)]
+
+
+def _dict_of_clones(parts: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.clone() for k, v in parts.items()}
+
+
+def _dict_of_dicts(parts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {k: dict(v) for k, v in parts.items()}
+
+
+# How `GameState.clone` copies each of its mutable containers.
+_COPIERS: dict[str, Callable[[Any], Any]] = {
+    "seats": _dict_of_clones,
+    "blocs": _dict_of_clones,
+    "constituencies": dict,
+    "levels": dict,
+    "sponsors": list,
+    "alliances": _dict_of_clones,
+    "links": list,
+    "offers": dict,
+    "pledges": list,
+    "message_counts": dict,
+    "draft_history": list,
+    "spoils": list,
+    "soundings": list,
+    "side_leans": _dict_of_dicts,
+    "side_issue_results": dict,
+    "votes": list,
+    "bulletins": list,
+    "history": list,
+}
+_COPIED = tuple(_COPIERS)
