@@ -20,6 +20,7 @@ import msgpack
 
 from game_rules import Action, Applied, Event, GameState, Scenario, apply, decode_action, from_plain, to_plain
 from server import keys
+from server.committer import Committer
 
 COMMIT_SCRIPT = (Path(__file__).with_name("commit.lua")).read_text(encoding="utf-8")
 
@@ -105,7 +106,7 @@ class GameStore:
         # the one boundary where replies are decoded, so the client is used untyped here.
         self.redis: Any = client
         self.ttl = ttl_seconds
-        self._commit = client.register_script(COMMIT_SCRIPT)
+        self._commits = Committer(client, COMMIT_SCRIPT)
 
     async def create(
         self,
@@ -260,7 +261,7 @@ class GameStore:
         if log is not None:
             batch["log"] = [[actor, pack(action), player] for actor, action, player in log]
         # Redis's Lua msgpack reads no `bin` type: blobs travel as raw strings (Lua strings are bytes).
-        reply = await self._commit(keys=keys.game_keys(game_id), args=[msgpack.packb(batch, use_bin_type=False)])
+        reply = await self._commits.run(keys.game_keys(game_id), msgpack.packb(batch, use_bin_type=False))
         verdict = reply[0].decode() if isinstance(reply[0], bytes) else reply[0]
         if verdict == "ok":
             action_id = reply[3].decode() if isinstance(reply[3], bytes) else str(reply[3])
