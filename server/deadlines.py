@@ -9,6 +9,7 @@ the deadline loop drops (its round and phase no longer match), never a phase wit
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,13 +66,16 @@ def after_change(game_id: str, meta: dict[str, str], before: GameState, after: G
 
 
 def clock_view(meta: dict[str, str]) -> dict[str, Any]:
-    """The `clock` entry of every view: when the phase ends, or what is left while paused."""
-    paused = meta.get("paused") == "1"
-    deadline = meta.get("deadline_at")
-    remaining = meta.get("remaining")
+    """The `clock` entry of every view: when the phase ends, or what is left while paused. The
+    same meta gives the same object (read-only), which a view's patch passes over at once."""
+    return _clock(meta.get("paused") == "1", meta.get("deadline_at"), meta.get("remaining"), meta.get("durations", ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _clock(paused: bool, deadline: str | None, remaining: str | None, durations: str) -> dict[str, Any]:
     return {
         "deadline": float(deadline) if deadline and not paused else None,
         "remaining": float(remaining) if remaining and paused else None,
         "paused": paused,
-        "durations": durations_of(meta),
+        "durations": durations_of({"durations": durations}),
     }

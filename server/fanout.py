@@ -125,13 +125,19 @@ def frames(seq: int, events: list[tuple[int, Event, str]], changes: dict[str, li
     """The `events` frame of each viewer: the events it may see and its patch. A viewer with
     neither gets no frame. Each event comes with its number and who made it."""
     records = [(event, _record(number, event, by)) for number, event, by in events]
-    made: dict[tuple[tuple[int, ...], int], dict[str, Any]] = {}
+    # Most changes make only events everyone hears (a public message): every viewer sees them all.
+    everyone = [record for _, record in records] if not any(event.audience for event, _ in records) else None
+    made: dict[tuple[tuple[int, ...] | None, int], dict[str, Any]] = {}
     out: dict[str, dict[str, Any]] = {}
     for viewer, patch in changes.items():
-        shown = [record for event, record in records if can_see(viewer, event)]
+        if everyone is not None:
+            shown, seen = everyone, None
+        else:
+            shown = [record for event, record in records if can_see(viewer, event)]
+            seen = tuple(r["seq"] for r in shown)
         if not shown and not patch:
             continue
-        key = (tuple(r["seq"] for r in shown), id(patch))
+        key = (seen, id(patch))
         message = made.get(key)
         if message is None:
             message = made[key] = {"type": "events", "seq": seq, "events": shown, "patch": patch}
