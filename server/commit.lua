@@ -1,7 +1,9 @@
 -- One atomic commit of a batch of changes to one game (see server/store.py).
--- KEYS: state, events, actions, acks, tokens, meta, players (one hash tag: one cluster slot).
--- ARGV[1]: msgpack map {expect, version, state?, channel, ttl, log?, items = [{token, ack, seat,
+-- KEYS: state, events, actions, acks, tokens, meta, players, listeners (one hash tag: one slot).
+-- ARGV[1]: msgpack map {expect, version, state?, channel, worker, ttl, log?, items = [{token, ack, seat,
 --   version, action?, actor, player, events = [[event, audience]], meta?, unmeta?}]}.
+-- `worker` is the committing worker's id: its own rooms deliver its commits, so `<seq> <version>` is
+-- published only when another worker holds the game (is in `listeners`), or when `worker` is ''.
 -- `state`, when sent, is a snapshot of the game after the batch; the state hash then notes the
 -- last action it includes (`snap_log`), so a reader replays only the actions after it.
 -- Replies {"ok", first_seq, last_seq, the newest action's id, seq after each item...}, {"stale", version},
@@ -10,6 +12,7 @@
 -- then nothing was written, and the caller answers those items and commits the rest.
 local batch = cmsgpack.unpack(ARGV[1])
 local state, events, actions, acks, tokens, meta = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local listeners = KEYS[8]
 
 local version = redis.call('HGET', state, 'version')
 if not version then
@@ -91,5 +94,8 @@ if batch.ttl > 0 then
     redis.call('EXPIRE', key, batch.ttl)
   end
 end
-redis.call('PUBLISH', batch.channel, seq .. ' ' .. batch.version)
+local worker = batch.worker or ''
+if worker == '' or redis.call('SCARD', listeners) > redis.call('SISMEMBER', listeners, worker) then
+  redis.call('PUBLISH', batch.channel, seq .. ' ' .. batch.version)
+end
 return reply

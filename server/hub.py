@@ -1,6 +1,8 @@
 """A worker's rooms, and the listener that keeps them in step with other workers.
 
-Every commit publishes `<seq> <version>` on its game's channel. A worker's own commits are
+A commit publishes `<seq> <version>` on its game's channel when another worker holds the game
+(each worker lists itself in the game's `listeners` set while it holds a room for it, and
+renews that entry every few seconds). A worker's own commits are
 delivered by the writer at once; a notification from another worker makes the room catch up
 from the store (its events from the room's last number on, so a lost notification delays
 nothing past the next one, and no client gets a gap or a duplicate). If Redis goes away the
@@ -66,7 +68,7 @@ class Hub:
         self.metrics = metrics
         self.scenario_of = scenario_of
         self.clock = clock
-        self.worker = secrets.token_hex(4)
+        self.worker = store.worker or secrets.token_hex(4)
         self.rooms: dict[str, Room] = {}
         self.healthy = True
         self._pubsub: Any = None
@@ -87,8 +89,10 @@ class Hub:
         for task in (*self._tasks, *self._catching.values()):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        for room in self.rooms.values():
+        for game_id, room in self.rooms.items():
             await room.close()
+            with contextlib.suppress(*STORE_ERRORS):
+                await self.store.redis.srem(keys.listeners(game_id), self.worker)
         if self._pubsub is not None:
             with contextlib.suppress(*STORE_ERRORS):
                 await self._pubsub.aclose()
@@ -107,6 +111,8 @@ class Hub:
         if room is None:
             room = self.rooms[game_id] = Room(game_id, self.store, self.scenario_of(meta), self.clock, self.metrics)
             room.meta = meta
+            with contextlib.suppress(*STORE_ERRORS):  # else the listener's recovery or upkeep lists it
+                await self._hold([game_id])
             if self._pubsub is not None:
                 with contextlib.suppress(*STORE_ERRORS):  # the listener resubscribes when it reconnects
                     await self._pubsub.subscribe(keys.channel(game_id))
@@ -133,6 +139,16 @@ class Hub:
         with contextlib.suppress(*STORE_ERRORS):
             await self.store.redis.hdel(keys.presence(room.game_id), self._presence_key(connection))
             await self.store.redis.publish(keys.channel(room.game_id), PRESENCE)
+
+    async def _hold(self, games: list[str]) -> None:
+        """List this worker among those holding these games, so other workers' commits to them
+        are published (see `keys.listeners`); the entry expires with its game."""
+        async with self.store.redis.pipeline(transaction=False) as pipe:
+            for game_id in games:
+                pipe.sadd(keys.listeners(game_id), self.worker)
+                if self.store.ttl:
+                    pipe.expire(keys.listeners(game_id), self.store.ttl)
+            await pipe.execute()
 
     async def _expire_presence(self, game_id: str) -> None:
         """The presence hash expires with its game: an entry a killed worker left, or one written
@@ -264,6 +280,7 @@ class Hub:
 
     async def _recover(self) -> None:
         """After an outage: catch every room up, cut connections whose tokens were revoked."""
+        await self._hold(list(self.rooms))  # a Redis that lost its last writes may have lost these
         for room in list(self.rooms.values()):
             roles = await self.store.roles(room.game_id)
             for connection in list(room.connections):
@@ -282,7 +299,8 @@ class Hub:
     # --- upkeep -----------------------------------------------------------------------------
 
     async def _maintain(self) -> None:
-        """Renew this worker's presence entries, drop rooms nobody uses, return free memory."""
+        """Renew this worker's presence entries and its place among the listeners of the games it
+        holds, drop rooms nobody uses, return free memory."""
         while True:
             await asyncio.sleep(MAINTENANCE_SECONDS)
             _return_free_memory()
@@ -293,8 +311,11 @@ class Hub:
                         await room.close()
                         if self._pubsub is not None:
                             await self._pubsub.unsubscribe(keys.channel(game_id))
+                        await self.store.redis.srem(keys.listeners(game_id), self.worker)
                         continue
                     if room.connections:
                         mapping = {self._presence_key(c): self._presence(c) for c in room.connections}
                         await self.store.redis.hset(keys.presence(game_id), mapping=mapping)
                         await self._expire_presence(game_id)
+                # Every game held, again: one made anew while its old room was being dropped, say.
+                await self._hold(list(self.rooms))

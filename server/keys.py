@@ -56,6 +56,12 @@ def presence(game_id: str) -> str:
     return _game(game_id, "presence")
 
 
+def listeners(game_id: str) -> str:
+    """Set: the workers holding the game in memory, which must hear of each other's commits on its
+    channel; a commit publishes only when a worker other than its own is in it."""
+    return _game(game_id, "listeners")
+
+
 def game_keys(game_id: str) -> list[str]:
     """The keys a commit touches, in the order `commit.lua` expects them; each expires after the
     game's idle time and every commit renews them."""
@@ -67,12 +73,13 @@ def game_keys(game_id: str) -> list[str]:
         tokens(game_id),
         meta(game_id),
         players(game_id),
+        listeners(game_id),
     ]
 
 
 def channel(game_id: str) -> str:
-    """Pub/sub channel: `<seq> <version>` after each commit, `revoke:<role>` when a seat is
-    re-issued, `presence` when someone joins or leaves."""
+    """Pub/sub channel: `<seq> <version>` after a commit another worker must hear of (see
+    `listeners`), `revoke:<role>` when a seat is re-issued, `presence` when someone joins or leaves."""
     return _game(game_id, "channel")
 
 

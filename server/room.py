@@ -95,6 +95,7 @@ class Room:
         self._views: fanout.Views | None = None
         self._pending: list[Submission] = []
         self._writer: asyncio.Task[None] | None = None
+        self._reading: asyncio.Task[None] | None = None  # a catch-up after a lost answer (`_read_again`)
         self._unsaved = SNAPSHOT_EVERY  # actions committed since the last snapshot of the state
 
     # --- reading --------------------------------------------------------------------------
@@ -284,6 +285,7 @@ class Room:
             except STORE_ERRORS:
                 self.snapshot = None  # whether the last commit went in is unknown: read again
                 self._fail(batch, unavailable())
+                self._read_again()
             except ServiceError as error:
                 self._fail(batch, error)
             except Exception:  # the writer must outlive any bug; its callers learn of it, the log keeps it
@@ -292,6 +294,18 @@ class Room:
                 self._fail(
                     batch, ServiceError("internal_error", "The server failed on this action; it has been logged.")
                 )
+
+    def _read_again(self) -> None:
+        """Catch up in the background after a write whose answer was lost: it may have gone in, and
+        no notification of a worker's own commit comes back to it, so without this its connections
+        would wait for the next action to see it. While Redis is away this fails quietly, and the
+        hub catches every room up once Redis is back."""
+
+        async def read() -> None:
+            with contextlib.suppress(ServiceError, *STORE_ERRORS):
+                await self.catch_up()
+
+        self._reading = asyncio.get_running_loop().create_task(read())
 
     @staticmethod
     def _fail(batch: list[Submission], error: ServiceError) -> None:
@@ -443,11 +457,12 @@ class Room:
         raise ServiceError("busy", "The game is very busy; send the same request again.")
 
     async def close(self) -> None:
-        """Stop the writer (the room is being dropped)."""
-        if self._writer is not None:
-            self._writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._writer
+        """Stop the writer and any catch-up (the room is being dropped)."""
+        for task in (self._writer, self._reading):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
 
 def _with_meta(change: Change, meta: dict[str, str], unmeta: tuple[str, ...]) -> Change:

@@ -4,9 +4,10 @@ A commit is one Lua script (`commit.lua`): it checks the version it was given, t
 and action ids of what it carries and whether the game is paused, then stores the new state,
 appends each event to the event stream (its id is its sequence number, counted inside the
 script from the stored number), appends the actions to the action log, records the acks,
-updates the game's meta and publishes `<seq> <version>` on the game's channel. All or
-nothing: the script either writes everything or nothing. Every key of the game is renewed
-for the game's idle time on each commit, so a game nobody touches expires whole.
+updates the game's meta and publishes `<seq> <version>` on the game's channel if a worker
+other than the committing one holds the game. All or nothing: the script either writes
+everything or nothing. Every key of the game is renewed for the game's idle time on each
+commit, so a game nobody touches expires whole.
 """
 
 from __future__ import annotations
@@ -101,11 +102,14 @@ CommitResult = Committed | Stale | Refused | None  # None: the game no longer ex
 class GameStore:
     """Every read and write of a game's keys goes through here."""
 
-    def __init__(self, client: Any, ttl_seconds: int = 0) -> None:
+    def __init__(self, client: Any, ttl_seconds: int = 0, worker: str = "") -> None:
         # redis-py's annotations make every reply a union of bytes, str and more; the store is
         # the one boundary where replies are decoded, so the client is used untyped here.
         self.redis: Any = client
         self.ttl = ttl_seconds
+        # The worker whose rooms deliver this store's commits themselves: a commit is published
+        # only if another worker holds its game (`keys.listeners`). "": every commit is published.
+        self.worker = worker
         self._commits = Committer(client, COMMIT_SCRIPT)
 
     async def create(
@@ -239,6 +243,7 @@ class GameStore:
             "expect": expected_version,
             "version": version,
             "channel": keys.channel(game_id),
+            "worker": self.worker,
             "ttl": self.ttl,
             "items": [
                 {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,7 +84,7 @@ class Worker:
     @classmethod
     def make(cls, settings: Settings, clock: Any = time.time) -> Worker:
         redis = connect_redis(settings)
-        store = GameStore(redis, settings.game_ttl_seconds)
+        store = GameStore(redis, settings.game_ttl_seconds, worker=secrets.token_hex(4))
         metrics = Metrics()
         hub = Hub(store, scenario_of_meta, clock, metrics)
         service = GameService(store, hub, clock, settings.players_per_seat)

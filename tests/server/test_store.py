@@ -4,6 +4,9 @@ changed; two rooms on one store (two workers) keep the same game by replaying ea
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+import redis.asyncio as aioredis
 
 from game_rules import to_plain
 from game_rules.actions import SendMessage, StartGame
@@ -68,3 +71,44 @@ async def test_a_second_worker_follows_the_first_by_replaying_its_actions(redis_
     finally:
         await first.stop()
         await second.stop()
+
+
+async def _heard(pubsub: Any) -> list[str]:
+    """The commit notifications (`<seq> <version>`) a subscriber has received so far."""
+    heard = []
+    while (message := await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2)) is not None:
+        text = message["data"].decode()
+        if text[:1].isdigit():
+            heard.append(text)
+    return heard
+
+
+async def test_commits_are_published_only_while_another_worker_holds_the_game(redis_url: str) -> None:
+    first = await _worker(redis_url)
+    second: Worker | None = None
+    outsider: Any = aioredis.Redis.from_url(redis_url).pubsub()
+    try:
+        created = await first.service.create_game("classroom-quick", 5, "bots")
+        game, china = created.game_id, Role(seat_role("china"))
+        await outsider.subscribe(keys.channel(game))
+        await first.service.act(game, Role("facilitator"), StartGame())
+        await first.service.act(game, china, SendMessage(to="public", text="alone"))
+        assert await _heard(outsider) == [], "only the committing worker holds the game: nobody to tell"
+
+        second = await _worker(redis_url)
+        watching = await second.hub.room(game)
+        ack = await first.service.act(game, china, SendMessage(to="public", text="watched"))
+        assert await _heard(outsider) == [f"{ack.seq} {ack.version}"]
+        async with watching.lock:
+            await watching.ensure_loaded()
+        assert watching.snapshot is not None and watching.snapshot.state.messages[-1].text == "watched"
+
+        await second.stop()  # it leaves the game's listeners
+        second = None
+        await first.service.act(game, china, SendMessage(to="public", text="alone again"))
+        assert await _heard(outsider) == []
+    finally:
+        await outsider.aclose()
+        await first.stop()
+        if second is not None:
+            await second.stop()
