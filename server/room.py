@@ -305,7 +305,8 @@ class Room:
             with contextlib.suppress(ServiceError, *STORE_ERRORS):
                 await self.catch_up()
 
-        self._reading = asyncio.get_running_loop().create_task(read())
+        if self._reading is None or self._reading.done():  # one running reads whatever went in
+            self._reading = asyncio.get_running_loop().create_task(read())
 
     @staticmethod
     def _fail(batch: list[Submission], error: ServiceError) -> None:
