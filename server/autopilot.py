@@ -112,9 +112,6 @@ class Autopilots:
                     if error.code == "unknown_game":
                         return True  # the game expired: without this the bot looked again forever
                     # otherwise the game moved on, or is paused: look again when it changes
-            async with room.changed:
-                if room.snapshot is snapshot:  # nothing moved since we looked: wait until it does
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(room.changed.wait(), WAKE_SECONDS)
+            await room.wait_for_change(snapshot, WAKE_SECONDS)  # nothing moved since we looked
             if room.snapshot is snapshot and not await self.service.store.exists(room.game_id):
                 return True  # nothing moved for a while because the game expired (its room keeps its state)

@@ -32,6 +32,7 @@ from server.protocol import Ack, View
 from server.store import Change, Committed, GameStore, Refused, ReplayError, Snapshot, Stale, StoredEvent, replay
 
 log = logging.getLogger("normarena.room")
+_LIVE = Stage.LIVE  # read for every connection of every change: a module name is cheaper than an enum's
 COMMIT_TRIES = 20
 SNAPSHOT_EVERY = 32  # actions between snapshots of the state: a reader replays at most these
 # What an unreachable, restarting or failing-over Redis raises; any other Redis error is a bug.
@@ -91,7 +92,8 @@ class Room:
         self.users = 0  # autopilots and requests in flight that keep the room alive
         self.idle_since = time.monotonic()
         self.lock = asyncio.Lock()
-        self.changed = asyncio.Condition()
+        self._changed = asyncio.Condition()
+        self._watchers = 0  # tasks in `wait_for_change`
         self._views: fanout.Views | None = None
         self._pending: list[Submission] = []
         self._writer: asyncio.Task[None] | None = None
@@ -147,7 +149,7 @@ class Room:
 
     @property
     def live(self) -> list[Connection]:
-        return [c for c in self.connections if c.stage is Stage.LIVE]
+        return [c for c in self.connections if c.stage is _LIVE]
 
     @property
     def is_idle(self) -> bool:
@@ -162,7 +164,7 @@ class Room:
         if not live:
             self._views = None  # rebuilt from the snapshot when someone connects
         else:
-            viewers = {c.viewer for c in live}
+            viewers = {c.role.viewer for c in live}
             touched = None
             if before is not None and self._views is not None:
                 touched = seats_touched(before.state, snapshot.state, [event for _, event, _ in events])
@@ -172,7 +174,7 @@ class Room:
             else:
                 frames = fanout.frames(snapshot.seq, events, fanout.patches(self._views, new, viewers))
                 for connection in live:
-                    made = frames.encoded(connection.viewer, connection.protocol)
+                    made = frames.encoded(connection.role.viewer, connection.protocol)
                     if made is not None:
                         connection.send_frame(*made)
                     connection.seq = snapshot.seq
@@ -190,10 +192,24 @@ class Room:
         if self.snapshot is not None:
             self.deliver(self.snapshot, [])
 
+    async def wait_for_change(self, seen: Snapshot | None, timeout: float) -> None:
+        """Wait until the room's snapshot is no longer `seen`, or `timeout` seconds have passed."""
+        self._watchers += 1
+        try:
+            async with self._changed:
+                if self.snapshot is seen:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), timeout)
+        finally:
+            self._watchers -= 1
+
     def _notify(self) -> None:
+        if not self._watchers:
+            return  # nobody waits (`wait_for_change`): no task to wake them on every change
+
         async def wake() -> None:
-            async with self.changed:
-                self.changed.notify_all()
+            async with self._changed:
+                self._changed.notify_all()
 
         task = asyncio.get_running_loop().create_task(wake())
         task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)

@@ -28,6 +28,7 @@ from websockets.protocol import State
 from server.settings import Settings
 
 EXTENSION = "normarena.websocket"
+_OPEN = State.OPEN  # read on every frame written: a module name is cheaper than an enum's member
 TEXT, BINARY = 0x1, 0x2
 
 
@@ -69,7 +70,7 @@ class DirectWriter:
     @property
     def is_open(self) -> bool:
         transport = self.protocol.transport
-        return bool(self.protocol.state is State.OPEN and transport is not None and not transport.is_closing())
+        return bool(self.protocol.state is _OPEN and transport is not None and not transport.is_closing())
 
     def write(self, framed: bytes) -> int:
         """Write a frame; the bytes now waiting in the transport's buffer."""
