@@ -2,8 +2,8 @@
 
 A commit publishes `<seq> <version>` on its game's channel when another worker holds the game
 (each worker lists itself in the game's `listeners` set while it holds a room for it, and
-renews that entry every few seconds). A worker's own commits are
-delivered by the writer at once; a notification from another worker makes the room catch up
+renews that entry every few seconds). A worker's own commits are delivered by its writer at
+once; a notification from another worker makes the room catch up
 from the store (its events from the room's last number on, so a lost notification delays
 nothing past the next one, and no client gets a gap or a duplicate). If Redis goes away the
 listener tells every connection the game is degraded, reconnects with backoff, resubscribes,
@@ -89,7 +89,7 @@ class Hub:
         for task in (*self._tasks, *self._catching.values()):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        for game_id, room in self.rooms.items():
+        for game_id, room in list(self.rooms.items()):
             await room.close()
             with contextlib.suppress(*STORE_ERRORS):
                 await self.store.redis.srem(keys.listeners(game_id), self.worker)
