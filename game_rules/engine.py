@@ -92,8 +92,8 @@ _SEAT_HANDLERS: dict[type, tuple[Phase, _Handler]] = {
 
 # The state's containers a handler changes in place, for the one action so frequent that copying
 # every seat for it cost more than the handler itself: a message (it replaces the window and
-# bumps counts). Any other action copies every container. `test_apply_never_changes_the_state_
-# it_is_given` holds this list to the truth.
+# bumps counts). Any other action copies every container. The determinism tests (that `apply`
+# never changes the state it is given) hold this list to the truth.
 _CHANGED_IN_PLACE: dict[type, tuple[str, ...]] = {SendMessage: ("message_counts",)}
 
 
@@ -207,7 +207,7 @@ def _apply(scenario: Scenario, state: GameState, actor: str, action: Action, exp
         return problem
     if rounds.everyone_done(work):
         if parts is not None:
-            work = work.clone()  # closing the phase changes anything: share nothing with `state`
+            work = work.clone()  # closing the phase can change anything: share nothing with `state`
         rounds.close_phase(scenario, work, events)
     work.version += 1
     return Applied(work, tuple(events))

@@ -30,7 +30,7 @@ class Committer:
         self._alone = isinstance(client, RedisCluster)
         self._waiting: list[Waiting] = []
         self._sender: asyncio.Task[None] | None = None
-        self.pipelines = 0  # pipelines sent, for the tests and benchmarks that check commits go together
+        self.pipelines = 0  # pipelines sent: the tests check that commits waiting together share one
 
     async def run(self, keys: list[str], arg: bytes) -> Any:
         """The script's reply for one game's commit (raises what Redis or the connection raised)."""

@@ -21,7 +21,10 @@ PHASES = ("negotiate", "act", "vote")
 
 def durations_of(meta: dict[str, str]) -> dict[str, float]:
     """The clock's phase lengths in seconds, as stored in a game's meta."""
-    raw = meta.get("durations", "")
+    return _durations(meta.get("durations", ""))
+
+
+def _durations(raw: str) -> dict[str, float]:
     if not raw:
         return {}
     loaded = json.loads(raw)
@@ -77,5 +80,5 @@ def _clock(paused: bool, deadline: str | None, remaining: str | None, durations:
         "deadline": float(deadline) if deadline and not paused else None,
         "remaining": float(remaining) if remaining and paused else None,
         "paused": paused,
-        "durations": durations_of({"durations": durations}),
+        "durations": _durations(durations),
     }
