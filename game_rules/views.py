@@ -175,7 +175,6 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         "round": state.round,
         "rounds": scenario.rounds,
         "phase": state.phase,
-        "version": state.version,
         "decision_rule": scenario.decision_rule,
         "ripeness": {"band": ripeness_band(scenario, current)},
         "draft": {

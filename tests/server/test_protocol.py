@@ -98,6 +98,27 @@ async def test_private_messages_reach_only_their_reader(server: str) -> None:
     assert secret not in everything
 
 
+async def test_a_private_message_sends_nothing_to_those_who_cannot_read_it(server: str) -> None:
+    # Not even an empty frame: its timing alone would tell a third seat that two others talk.
+    created, clients, _facilitator = await seated(server, ("norway", "china", "msf"))
+    spectator = await Client.connect(server, wire.JSON)
+    await spectator.hello(created["game"], created["spectator_token"])
+    outsiders = (clients["china"], spectator)
+    for outsider in outsiders:
+        await outsider.turn()  # everything up to now received; the inbox is cleared below
+        outsider.inbox.clear()
+    await clients["norway"].act({"type": "send_message", "to": "msf", "text": "between us"})
+    secret = await clients["msf"].next_events()
+    assert [e["kind"] for e in secret["events"]] == ["message"]
+    ack = await clients["norway"].act(public_message("for everyone"))
+    for outsider in outsiders:
+        first = await outsider.receive()
+        assert first["type"] == "events" and first["seq"] == ack["seq"], first
+        assert [e["detail"]["text"] for e in first["events"]] == ["for everyone"]
+        view, _ = await outsider.turn()  # the patched view still equals the server's
+        assert "between us" not in json.dumps(view)
+
+
 async def test_a_spectator_sees_and_cannot_act(server: str) -> None:
     created, _, _ = await seated(server)
     spectator = await Client.connect(server, wire.JSON)
