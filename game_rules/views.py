@@ -316,8 +316,8 @@ def _alliance(scenario: Scenario, alliance: Alliance) -> dict[str, Any]:
 def _window_messages(window: list[Message], reader: str) -> list[dict[str, Any]]:
     """The messages of a message window as views show them: the public ones (`reader` is
     PUBLIC), or those a seat could read in private or in an alliance. Kept per reader on the
-    window's newest message and made from the window before it, so a new message costs one
-    entry, not sixty."""
+    window's newest message and made from the newest earlier one that keeps it, so a new
+    message costs one entry, not sixty."""
     if not window:
         return []
     newest, first = window[-1], window[0].number
@@ -329,18 +329,22 @@ def _window_messages(window: list[Message], reader: str) -> list[dict[str, Any]]
     if made is not None and made[0] == first and made[1] == len(window):
         shown: list[dict[str, Any]] = made[2]
         return shown
-    # What is kept names the window's first message by number, not by the message itself,
-    # which would chain every message to older ones and keep a game's whole history alive.
-    before = window[-2].__dict__.get(WINDOW, {}).get(reader) if len(window) > 1 else None
+    # A seat's list is made only when a change touches the seat, which may be many messages
+    # back: look for the newest message that keeps one. What is kept names the window's first
+    # message by number, not by the message itself, which would chain every message to older
+    # ones and keep a game's whole history alive.
+    at, before = len(window) - 1, None
+    while before is None and at > 0:
+        at -= 1
+        before = window[at].__dict__.get(WINDOW, {}).get(reader)
     if before is not None and before[0] <= first:
-        # The window before this message, less what dropped off its front, plus this message.
+        # That window, less what dropped off its front, plus the messages since.
         earlier = before[2]
         dropped = 0
         while dropped < len(earlier) and earlier[dropped]["number"] < first:
             dropped += 1
         shown = earlier[dropped:]
-        if _reads(newest, reader):
-            shown.append(_message(newest))
+        shown.extend(_message(m) for m in window[at + 1 :] if _reads(m, reader))
     else:
         shown = [_message(m) for m in window if _reads(m, reader)]
     kept_here[reader] = (first, len(window), shown)
