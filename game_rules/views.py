@@ -114,6 +114,19 @@ def seats_touched(before: GameState, after: GameState, events: tuple[Event, ...]
     return touched
 
 
+def only_messages(events: tuple[Event, ...] | list[Event]) -> bool:
+    """Whether a change made messages and nothing else: then a seat's part changes only in its
+    private messages (`seat_part_after_messages`)."""
+    return bool(events) and all(event.kind == "message" for event in events)
+
+
+def seat_part_after_messages(state: GameState, seat: str, part: dict[str, Any]) -> dict[str, Any]:
+    """A seat's part (`seat_part`) after a change that made only messages: the part it had, with
+    the private messages it may read now. Everything else stays the same objects, which a
+    server's patch passes over at once."""
+    return {**part, "private_messages": _window_messages(state.messages, seat)}
+
+
 def _message(message: Message) -> dict[str, Any]:
     """A message as views show it (without its audience), made once per message."""
     plain: dict[str, Any] = kept(

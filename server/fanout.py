@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game_rules import FACILITATOR, SPECTATOR, Event, GameState, Scenario, view
-from game_rules.views import can_see, public_view, seat_part
+from game_rules.views import can_see, public_view, seat_part, seat_part_after_messages
 from server import transport, wire
 from server.patch import Op, diff
 from server.protocol import EventRecord
@@ -54,10 +54,13 @@ def build(
     viewers: Iterable[str],
     previous: Views | None = None,
     touched: set[str] | None = None,
+    messages: bool = False,
 ) -> Views:
     """The views of these viewers; `extras` (the clock, who is in the room) go into every view.
     With the `previous` views and the seats a change `touched` (`seats_touched`), the other
-    seats keep their parts as they were: the same objects, which patches pass over at once."""
+    seats keep their parts as they were: the same objects, which patches pass over at once;
+    after a change that made only `messages` (`only_messages`), so do the touched seats but
+    for their private messages."""
     public = {**public_view(scenario, state), **extras}
     built = Views(public=public)
     for viewer in viewers:
@@ -67,8 +70,12 @@ def build(
             built.whole[viewer] = {**view(scenario, state, viewer), **extras}
         elif viewer in state.seats:
             kept = previous.seats.get(viewer) if previous is not None else None
-            if kept is not None and touched is not None and viewer not in touched:
+            if kept is None or touched is None:
+                built.seats[viewer] = seat_part(scenario, state, viewer, public)
+            elif viewer not in touched:
                 built.seats[viewer] = kept
+            elif messages:
+                built.seats[viewer] = seat_part_after_messages(state, viewer, kept)
             else:
                 built.seats[viewer] = seat_part(scenario, state, viewer, public)
     return built

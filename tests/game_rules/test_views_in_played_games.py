@@ -17,7 +17,7 @@ import pytest
 from bots import make_bot, parse_lineup
 from game_rules import FACILITATOR, PUBLIC, Applied, GameState, Scenario, apply, legal_actions, new_game, view
 from game_rules.actions import Action, ClosePhase, SendMessage, StartGame
-from game_rules.views import public_view, seat_part, seats_touched
+from game_rules.views import only_messages, public_view, seat_part, seat_part_after_messages, seats_touched
 from scenarios import load_scenario
 from tests.game_rules.secrecy import (
     SCENARIOS,
@@ -142,3 +142,23 @@ def test_a_change_leaves_the_parts_of_seats_it_did_not_touch_as_they_were(name: 
                 assert seat_part(scenario, moment.after, seat, after) == was, (seat, moment.action)
                 checked += 1
     assert checked > 1000, "too few untouched seats were checked to mean anything"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_after_only_messages_a_seats_part_differs_only_in_its_private_messages(name: str) -> None:
+    """`seat_part_after_messages` lets a server remake only the private messages of the seats a
+    message touched: the part it makes must equal the part built afresh, at every message of
+    random and character games."""
+    scenario = load_scenario(name)
+    checked = 0
+    for moments in (play(scenario, 5, random_chooser(5)), play(scenario, 6, bot_chooser(scenario, "auto", 6))):
+        for moment in moments:
+            if not only_messages(moment.events) or moment.after.phase == "ended":
+                continue
+            before, after = public_view(scenario, moment.before), public_view(scenario, moment.after)
+            for seat in scenario.seat_ids:
+                was = seat_part(scenario, moment.before, seat, before)
+                made = seat_part_after_messages(moment.after, seat, was)
+                assert made == seat_part(scenario, moment.after, seat, after), (seat, moment.action)
+                checked += 1
+    assert checked > 100, "too few messages were sent to mean anything"
