@@ -114,6 +114,27 @@ def seats_touched(before: GameState, after: GameState, events: tuple[Event, ...]
     return touched
 
 
+def public_touched(before: GameState, after: GameState, events: tuple[Event, ...] | list[Event]) -> bool:
+    """Whether the public table (`public_view`) may differ between `before` and `after`, a change
+    that made `events`. Private messages leave it as it was, unless a public message left the
+    state's window of messages to make room for them."""
+    if not only_messages(events) or any(not event.audience for event in events):
+        return True
+    if (before.round, before.phase) != (after.round, after.phase) or not after.messages:
+        return True
+    for sender in {str(event.detail.get("sender", "")) for event in events}:
+        # The public count (`message_count`) takes a message to an alliance of one, too.
+        if before.message_counts.get(sender, {}).get(PUBLIC) != after.message_counts.get(sender, {}).get(PUBLIC):
+            return True
+    first = after.messages[0].number
+    for message in before.messages:
+        if message.number >= first:
+            return False
+        if message.to == PUBLIC:
+            return True
+    return False
+
+
 def only_messages(events: tuple[Event, ...] | list[Event]) -> bool:
     """Whether a change made messages and nothing else: then a seat's part changes only in its
     private messages (`seat_part_after_messages`)."""

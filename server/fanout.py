@@ -55,13 +55,18 @@ def build(
     previous: Views | None = None,
     touched: set[str] | None = None,
     messages: bool = False,
+    public_same: bool = False,
 ) -> Views:
     """The views of these viewers; `extras` (the clock, who is in the room) go into every view.
     With the `previous` views and the seats a change `touched` (`seats_touched`), the other
     seats keep their parts as they were: the same objects, which patches pass over at once;
     after a change that made only `messages` (`only_messages`), so do the touched seats but
-    for their private messages."""
-    public = {**public_view(scenario, state), **extras}
+    for their private messages; and the public table, if the change left it the same
+    (`public_same`: see `public_touched`) and so are the extras."""
+    if public_same and previous is not None and all(previous.public.get(k) is v for k, v in extras.items()):
+        public = previous.public
+    else:
+        public = {**public_view(scenario, state), **extras}
     built = Views(public=public)
     for viewer in viewers:
         if viewer == SPECTATOR:

@@ -22,7 +22,7 @@ from typing import Any
 from redis import exceptions as redis_errors
 
 from game_rules import FACILITATOR, SPECTATOR, Action, Applied, Event, GameState, Rejected, Scenario, apply
-from game_rules.views import only_messages, seats_touched
+from game_rules.views import only_messages, public_touched, seats_touched
 from server import deadlines, fanout, keys
 from server.auth import Role
 from server.connection import Connection, Stage
@@ -165,11 +165,19 @@ class Room:
             self._views = None  # rebuilt from the snapshot when someone connects
         else:
             viewers = {c.role.viewer for c in live}
-            touched, happened = None, [event for _, event, _ in events]
+            touched, public_same, happened = None, False, [event for _, event, _ in events]
             if before is not None and self._views is not None:
                 touched = seats_touched(before.state, snapshot.state, happened)
+                public_same = not public_touched(before.state, snapshot.state, happened)
             new = fanout.build(
-                self.scenario, snapshot.state, self.extras(), viewers, self._views, touched, only_messages(happened)
+                self.scenario,
+                snapshot.state,
+                self.extras(),
+                viewers,
+                self._views,
+                touched,
+                only_messages(happened),
+                public_same,
             )
             if self._views is None:
                 self._resync(live, new, snapshot.seq)

@@ -17,7 +17,14 @@ import pytest
 from bots import make_bot, parse_lineup
 from game_rules import FACILITATOR, PUBLIC, Applied, GameState, Scenario, apply, legal_actions, new_game, view
 from game_rules.actions import Action, ClosePhase, SendMessage, StartGame
-from game_rules.views import only_messages, public_view, seat_part, seat_part_after_messages, seats_touched
+from game_rules.views import (
+    only_messages,
+    public_touched,
+    public_view,
+    seat_part,
+    seat_part_after_messages,
+    seats_touched,
+)
 from scenarios import load_scenario
 from tests.game_rules.secrecy import (
     SCENARIOS,
@@ -162,3 +169,18 @@ def test_after_only_messages_a_seats_part_differs_only_in_its_private_messages(n
                 assert made == seat_part(scenario, moment.after, seat, after), (seat, moment.action)
                 checked += 1
     assert checked > 100, "too few messages were sent to mean anything"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_change_that_leaves_the_public_table_untouched_leaves_it_equal(name: str) -> None:
+    """`public_touched` lets a server keep the public table of private messages: wherever it
+    says untouched, the table must equal the one before, at every step of random and character
+    games."""
+    scenario = load_scenario(name)
+    kept = 0
+    for moments in (play(scenario, 5, random_chooser(5)), play(scenario, 6, bot_chooser(scenario, "auto", 6))):
+        for moment in moments:
+            if not public_touched(moment.before, moment.after, moment.events):
+                assert public_view(scenario, moment.after) == public_view(scenario, moment.before), moment.action
+                kept += 1
+    assert kept > 20, "too few private messages were sent to mean anything"
