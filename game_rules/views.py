@@ -141,6 +141,13 @@ def only_messages(events: tuple[Event, ...] | list[Event]) -> bool:
     return bool(events) and all(event.kind == "message" for event in events)
 
 
+def public_after_messages(state: GameState, table: dict[str, Any]) -> dict[str, Any]:
+    """The public table after a change that made only messages (`only_messages`) in the same
+    phase: the `table` it had, with the public messages and their count now. Everything else
+    stays the same objects, which a server's patch passes over at once."""
+    return {**table, "messages": _window_messages(state.messages, PUBLIC), "message_count": _public_count(state)}
+
+
 def seat_part_after_messages(state: GameState, seat: str, part: dict[str, Any]) -> dict[str, Any]:
     """A seat's part (`seat_part`) after a change that made only messages: the part it had, with
     the private messages it may read now. Everything else stays the same objects, which a
@@ -235,7 +242,7 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
         "alliances": [_alliance(scenario, a) for a in state.alliances.values()],
         "links": [list(pair) for pair in state.links],
         "messages": _window_messages(state.messages, PUBLIC),
-        "message_count": sum(map(_PUBLIC_COUNT, state.message_counts.values())),
+        "message_count": _public_count(state),
         "bulletins": list(state.bulletins),
         "votes": [to_plain(v) for v in state.votes],
         "side_issues": _side_issues(scenario, state),
@@ -255,6 +262,11 @@ def _public(scenario: Scenario, state: GameState, exact: bool) -> dict[str, Any]
 _DONE = operator.attrgetter("done")
 _BLOC_NUMBERS = operator.attrgetter("goodwill", "ownership", "politicisation")
 _PUBLIC_COUNT = operator.methodcaller("get", PUBLIC, 0)
+
+
+def _public_count(state: GameState) -> int:
+    """Public messages sent (`message_count`)."""
+    return sum(map(_PUBLIC_COUNT, state.message_counts.values()))
 
 
 def _ids(scenario: Scenario, part: str) -> tuple[str, ...]:

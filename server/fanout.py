@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game_rules import FACILITATOR, SPECTATOR, Event, GameState, Scenario, view
-from game_rules.views import can_see, public_view, seat_part, seat_part_after_messages
+from game_rules.views import can_see, public_after_messages, public_view, seat_part, seat_part_after_messages
 from server import transport, wire
 from server.patch import Op, diff
 from server.protocol import EventRecord
@@ -61,10 +61,16 @@ def build(
     With the `previous` views and the seats a change `touched` (`seats_touched`), the other
     seats keep their parts as they were: the same objects, which patches pass over at once;
     after a change that made only `messages` (`only_messages`), so do the touched seats but
-    for their private messages; and the public table, if the change left it the same
-    (`public_same`: see `public_touched`) and so are the extras."""
-    if public_same and previous is not None and all(previous.public.get(k) is v for k, v in extras.items()):
-        public = previous.public
+    for their private messages, and the public table but for its public ones; it is kept
+    whole if the change left it the same (`public_same`: see `public_touched`). Both need the
+    same extras as before."""
+    held = previous.public if previous is not None and touched is not None else None
+    if held is not None and any(held.get(k) is not v for k, v in extras.items()):
+        held = None
+    if held is not None and public_same:
+        public = held
+    elif held is not None and messages:
+        public = public_after_messages(state, held)
     else:
         public = {**public_view(scenario, state), **extras}
     built = Views(public=public)

@@ -19,6 +19,7 @@ from game_rules import FACILITATOR, PUBLIC, Applied, GameState, Scenario, apply,
 from game_rules.actions import Action, ClosePhase, SendMessage, StartGame
 from game_rules.views import (
     only_messages,
+    public_after_messages,
     public_touched,
     public_view,
     seat_part,
@@ -184,3 +185,20 @@ def test_a_change_that_leaves_the_public_table_untouched_leaves_it_equal(name: s
                 assert public_view(scenario, moment.after) == public_view(scenario, moment.before), moment.action
                 kept += 1
     assert kept > 20, "too few private messages were sent to mean anything"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_after_only_messages_the_public_table_differs_only_in_its_messages(name: str) -> None:
+    """`public_after_messages` lets a server remake only the public messages of the table after
+    a message: the table it makes must equal the table built afresh, at every message of random
+    and character games."""
+    scenario = load_scenario(name)
+    checked = 0
+    for moments in (play(scenario, 5, random_chooser(5)), play(scenario, 6, bot_chooser(scenario, "auto", 6))):
+        for moment in moments:
+            if not only_messages(moment.events) or seats_touched(moment.before, moment.after, moment.events) is None:
+                continue
+            made = public_after_messages(moment.after, public_view(scenario, moment.before))
+            assert made == public_view(scenario, moment.after), moment.action
+            checked += 1
+    assert checked > 50, "too few messages were sent to mean anything"
