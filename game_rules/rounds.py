@@ -6,6 +6,8 @@ soon as every seat that has something to do in them is done.
 
 from __future__ import annotations
 
+import operator
+
 from game_rules.events import Event
 from game_rules.negotiation import alliance_span, expire_offers
 from game_rules.resolution import resolve_round
@@ -67,8 +69,12 @@ def close_phase(scenario: Scenario, state: GameState, events: list[Event]) -> No
             _end_round(scenario, state, events)
 
 
+_DONE = operator.attrgetter("done")
+
+
 def everyone_done(state: GameState) -> bool:
-    return all(live.done for live in state.seats.values())
+    """Whether every seat has finished the phase (asked after every action: `map` runs in C)."""
+    return all(map(_DONE, state.seats.values()))
 
 
 def finish(scenario: Scenario, state: GameState, outcome: Outcome, events: list[Event]) -> None:

@@ -88,10 +88,10 @@ class Connection:
         if self.stage is _CLOSED:
             return
         if self.writer is not None:
-            if not self.writer.is_open:
+            buffered = self.writer.write(framed or transport.frame(frame))
+            if buffered == transport.CLOSED:
                 self.close()  # the client went away; its session ends on its own
-                return
-            if self.writer.write(framed or transport.frame(frame)) > self._max_bytes:
+            elif buffered > self._max_bytes:
                 self.close(TOO_SLOW, "too slow: the send queue filled up")
             return
         size = len(frame)

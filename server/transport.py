@@ -30,6 +30,7 @@ from server.settings import Settings
 EXTENSION = "normarena.websocket"
 _OPEN = State.OPEN  # read on every frame written: a module name is cheaper than an enum's member
 TEXT, BINARY = 0x1, 0x2
+CLOSED = -1  # what `DirectWriter.write` answers for a websocket no longer open
 
 
 class FramingProtocol(WebSocketProtocol):
@@ -67,14 +68,14 @@ class DirectWriter:
         """Wait until the handshake's answer is out: frames may follow it."""
         await self.protocol.handshake_completed_event.wait()
 
-    @property
-    def is_open(self) -> bool:
-        transport = self.protocol.transport
-        return bool(self.protocol.state is _OPEN and transport is not None and not transport.is_closing())
-
     def write(self, framed: bytes) -> int:
-        """Write a frame; the bytes now waiting in the transport's buffer."""
-        transport = self.protocol.transport
+        """Write a frame; the bytes now waiting in the transport's buffer, or CLOSED (and nothing
+        written) if the websocket is no longer open. One call per frame and recipient: the
+        check and the write are made together."""
+        protocol = self.protocol
+        transport = protocol.transport
+        if protocol.state is not _OPEN or transport is None or transport.is_closing():
+            return CLOSED
         transport.write(framed)
         buffered: int = transport.get_write_buffer_size()
         return buffered
