@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from arena_client.patch import PatchError, apply_patch
 from game_rules import FACILITATOR, SPECTATOR, Applied
+from game_rules.views import only_messages, public_touched, seats_touched
 from scenarios import load_scenario
 from server import fanout
 from server.patch import diff
@@ -74,3 +75,33 @@ def test_every_viewers_patched_view_equals_its_rebuilt_view_through_whole_games(
                 assert held[viewer] == json.loads(json.dumps(new.of(viewer))), (name, viewer, step.action)
             built = new
         assert built.public["round"] >= 2, "the game should have gone past its first round"
+
+
+def test_views_built_from_the_last_ones_as_the_room_builds_them_equal_views_built_afresh() -> None:
+    """The room builds each change's views from the last ones: untouched seats keep their parts,
+    and after messages only the messages are remade (`seats_touched`, `only_messages`,
+    `public_touched`). Patched and built so, every viewer's view must equal its view built from
+    scratch, at every step of random games with many private messages."""
+    for name in ("classroom-quick", "integrated-missions"):
+        scenario = load_scenario(name)
+        viewers = {*scenario.seat_ids, SPECTATOR, FACILITATOR}
+        extras = {"clock": {"deadline": None}, "room": {"seats": {}}}
+        game = play(scenario, 12, random.Random(12), max_steps=400)
+        state = game.steps[0].before
+        built = fanout.build(scenario, state, extras, viewers)
+        held = {viewer: json.loads(json.dumps(built.of(viewer))) for viewer in viewers}
+        kept_public = 0
+        for step in game.steps:
+            if not isinstance(step.result, Applied):
+                continue
+            after, events = step.result.state, list(step.result.events)
+            touched = seats_touched(state, after, events)
+            same = not public_touched(state, after, events)
+            new = fanout.build(scenario, after, extras, viewers, built, touched, only_messages(events), same)
+            kept_public += new.public is built.public
+            afresh = fanout.build(scenario, after, extras, viewers)
+            for viewer, ops in fanout.patches(built, new, viewers).items():
+                apply_patch(held[viewer], json.loads(json.dumps(ops)))
+                assert held[viewer] == json.loads(json.dumps(afresh.of(viewer))), (name, viewer, step.action)
+            built, state = new, after
+        assert kept_public > 0, "some private message should have left the public table as it was"
