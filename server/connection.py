@@ -1,4 +1,4 @@
-"""One websocket's life: greeted, live, closed; and what it is sent.
+"""One websocket's life: greeted, live, closed; what it reads and what it is sent.
 
 Frames are encoded (and framed) before they reach a connection, so one encoding serves every
 connection that receives the same frame. They are written straight to the socket's transport
@@ -48,6 +48,7 @@ class Connection:
     ) -> None:
         self.socket = socket
         self.writer = writer
+        self.inbox = writer.inbox if writer is not None else None
         self.protocol = protocol
         self.address = address
         self.stage = Stage.GREETING
@@ -77,6 +78,16 @@ class Connection:
         if self.stage is not Stage.GREETING:
             raise RuntimeError(f"a connection goes live once, not from {self.stage}")
         self.game, self.role, self.seq, self.stage = game, role, seq, Stage.LIVE
+
+    async def receive(self) -> bytes | str:
+        """The client's next message; raises `WebSocketDisconnect` once it has gone."""
+        if self.inbox is not None:
+            return await self.inbox.receive()
+        message = await self.socket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        raw = message.get("bytes")
+        return raw if raw is not None else str(message.get("text") or "")
 
     def send(self, message: ServerMessage) -> None:
         """Encode and send one message to this connection alone."""

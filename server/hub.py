@@ -122,7 +122,7 @@ class Hub:
 
     async def enter(self, connection: Connection, room: Room) -> None:
         """A live connection joins its room; everyone there learns who is in."""
-        room.connections.add(connection)
+        room.join(connection)
         with contextlib.suppress(*STORE_ERRORS):
             await self.store.redis.hset(
                 keys.presence(room.game_id), self._presence_key(connection), self._presence(connection)
@@ -134,7 +134,7 @@ class Hub:
         room = self.rooms.get(connection.game)
         if room is None or connection not in room.connections:
             return
-        room.connections.discard(connection)
+        room.part(connection)
         room.idle_since = time.monotonic()
         with contextlib.suppress(*STORE_ERRORS):
             await self.store.redis.hdel(keys.presence(room.game_id), self._presence_key(connection))

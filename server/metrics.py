@@ -5,10 +5,30 @@ sums the workers."""
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+
+Labelled = TypeVar("Labelled", Counter, Histogram)
+
+
+class ByLabel(Generic[Labelled]):
+    """A metric with one label, its children made once: `labels()` checks its arguments and
+    takes a lock on every call, which every action paid several times over."""
+
+    def __init__(self, metric: Labelled) -> None:
+        self.metric: Labelled = metric
+        self._children: dict[str, Labelled] = {}
+
+    def __getitem__(self, label: str) -> Labelled:
+        child = self._children.get(label)
+        if child is None:
+            child = self._children[label] = self.metric.labels(label)
+        return child
 
 
 class Metrics:
@@ -42,6 +62,9 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.requests_by_type = ByLabel(self.requests)
+        self.latency_by_type = ByLabel(self.latency)
+        self.commits_by_result = ByLabel(self.commits)
 
     def render(self) -> bytes:
         """The metrics in Prometheus' text format."""

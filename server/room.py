@@ -88,7 +88,10 @@ class Room:
         self.snapshot: Snapshot | None = None
         self.meta: dict[str, str] = {}
         self.presence: dict[str, Any] = {"seats": {}, "spectators": 0}
-        self.connections: set[Connection] = set()
+        self.connections: set[Connection] = set()  # changed through `join` and `part` only
+        # The live connections by what they are sent (viewer and encoding), made again when one
+        # joins or parts: a change sends each group one frame, without sorting its sockets anew.
+        self._audience: list[tuple[str, str, list[Connection]]] | None = None
         self.users = 0  # autopilots and requests in flight that keep the room alive
         self.idle_since = time.monotonic()
         self.lock = asyncio.Lock()
@@ -151,6 +154,26 @@ class Room:
     def live(self) -> list[Connection]:
         return [c for c in self.connections if c.stage is _LIVE]
 
+    def join(self, connection: Connection) -> None:
+        """A connection gone live joins the room: it is sent every change from now on."""
+        self.connections.add(connection)
+        self._audience = None
+
+    def part(self, connection: Connection) -> None:
+        """A connection leaves the room."""
+        self.connections.discard(connection)
+        self._audience = None
+
+    def _groups(self) -> list[tuple[str, str, list[Connection]]]:
+        """The live connections grouped by viewer and encoding (a connection closed since it
+        joined stays until it parts: sending to it does nothing)."""
+        if self._audience is None:
+            groups: dict[tuple[str, str], list[Connection]] = {}
+            for connection in self.live:
+                groups.setdefault((connection.role.viewer, connection.protocol), []).append(connection)
+            self._audience = [(viewer, protocol, group) for (viewer, protocol), group in groups.items()]
+        return self._audience
+
     @property
     def is_idle(self) -> bool:
         return not self.connections and not self.users and not self._pending
@@ -160,11 +183,11 @@ class Room:
     def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event, str]]) -> None:
         """Make `snapshot` the room's, and send every live connection what it brings."""
         before, self.snapshot = self.snapshot, snapshot
-        live = self.live
-        if not live:
+        audience = self._groups()
+        if not audience:
             self._views = None  # rebuilt from the snapshot when someone connects
         else:
-            viewers = {c.role.viewer for c in live}
+            viewers = {viewer for viewer, _, _ in audience}
             touched, public_same, happened = None, False, [event for _, event, _ in events]
             if before is not None and self._views is not None:
                 touched = seats_touched(before.state, snapshot.state, happened)
@@ -180,14 +203,16 @@ class Room:
                 public_same,
             )
             if self._views is None:
-                self._resync(live, new, snapshot.seq)
+                self._resync(self.live, new, snapshot.seq)
             else:
-                frames = fanout.frames(snapshot.seq, events, fanout.patches(self._views, new, viewers))
-                for connection in live:
-                    made = frames.encoded(connection.role.viewer, connection.protocol)
-                    if made is not None:
-                        connection.send_frame(*made)
-                    connection.seq = snapshot.seq
+                seq = snapshot.seq
+                frames = fanout.frames(seq, events, fanout.patches(self._views, new, viewers))
+                for viewer, protocol, group in audience:
+                    made = frames.encoded(viewer, protocol)
+                    for connection in group:
+                        if made is not None:
+                            connection.send_frame(*made)
+                        connection.seq = seq
             self._views = new
         self._notify()
 
@@ -374,7 +399,7 @@ class Room:
             stored = await self.store.commit(
                 self.game_id, snapshot.version, changes, state.version, state if due else None
             )
-            self.metrics.commits.labels(type(stored).__name__.lower() if stored is not None else "missing").inc()
+            self.metrics.commits_by_result[type(stored).__name__.lower() if stored is not None else "missing"].inc()
             if isinstance(stored, Stale):
                 await self._catch_up()
                 continue
@@ -467,7 +492,7 @@ class Room:
                 state, changes, log = plan(snapshot, dict(self.meta))
                 version = state.version if state is not None else snapshot.version
                 result = await self.store.commit(self.game_id, snapshot.version, changes, version, state, log)
-                self.metrics.commits.labels(type(result).__name__.lower() if result is not None else "missing").inc()
+                self.metrics.commits_by_result[type(result).__name__.lower() if result is not None else "missing"].inc()
                 if isinstance(result, Stale):
                     await self._catch_up()
                     continue

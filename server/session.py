@@ -95,14 +95,6 @@ async def websocket_endpoint(socket: WebSocket) -> None:
             await asyncio.wait_for(socket.close(code=connection.close_code or 1000), 1.0)
 
 
-async def _receive(socket: WebSocket) -> bytes | str:
-    message = await socket.receive()
-    if message["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(message.get("code", 1000))
-    raw = message.get("bytes")
-    return raw if raw is not None else str(message.get("text") or "")
-
-
 def _over_rate(connection: Connection, worker: Worker) -> float:
     """0 when this request is within its token's rate and its address's; otherwise how long
     the connection should wait before it is read again. Each connection waits its share, so
@@ -129,7 +121,7 @@ async def _serve(connection: Connection, worker: Worker) -> None:
     while connection.stage is not Stage.CLOSED:
         timeout = HELLO_TIMEOUT if connection.stage is Stage.GREETING else None
         try:
-            frame = await asyncio.wait_for(_receive(connection.socket), timeout)
+            frame = await asyncio.wait_for(connection.receive(), timeout)
         except TimeoutError:
             connection.protocol = connection.protocol or wire.JSON
             connection.send(Error(id="", code="hello_timeout", message="Say hello first: no hello came in time."))
@@ -163,9 +155,9 @@ async def _serve(connection: Connection, worker: Worker) -> None:
             request_id = str(decoded.get("id", ""))[: wire.ID_LIMIT]
             message = wire.parse(decoded)
             kind = message.type
-            with metrics.latency.labels(kind).time():
+            with metrics.latency_by_type[kind].time():
                 await _handle(connection, message, worker)
-            metrics.requests.labels(kind).inc()
+            metrics.requests_by_type[kind].inc()
         except (wire.WireError, ServiceError) as error:
             metrics.errors.labels(error.code).inc()
             connection.send(Error(id=request_id, code=error.code, message=error.message))
@@ -254,7 +246,7 @@ async def _hello(connection: Connection, message: Hello, worker: Worker) -> None
             connection.token = message.token
             connection.bots_clock = room.meta.get("clock") == "bots"
             connection.go_live(message.game, role, snapshot.seq)
-            room.connections.add(connection)
+            room.join(connection)
     except BaseException:
         if counted:
             worker.sockets_by_token.leave(role.token_hash)

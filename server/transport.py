@@ -1,11 +1,11 @@
 """The websocket stack under the app: uvicorn's `websockets` protocol, with a way to write
-frames straight to a socket.
+frames straight to a socket and to read clients' messages straight from it (`server.inbox`).
 
 A change of a game sends the same frame to many sockets. Server frames are not masked, so the
 bytes on the wire are the same for every recipient: they are framed once and written to each
 socket's transport, instead of passing each copy through the ASGI and websockets layers. The
 transport's buffer is the outbox: a client whose buffer grows past its limit is too slow and
-is dropped. Everything else (the handshake, pings, closing, reading) stays with the protocol.
+is dropped. The handshake, pings, pongs and closing stay with the protocol.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ with warnings.catch_warnings():
     from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
 from websockets.protocol import State
 
+from server.inbox import Inbox
 from server.settings import Settings
 
 EXTENSION = "normarena.websocket"
@@ -34,12 +35,42 @@ CLOSED = -1  # what `DirectWriter.write` answers for a websocket no longer open
 
 
 class FramingProtocol(WebSocketProtocol):
-    """uvicorn's protocol, handing itself to the app in the scope's extensions."""
+    """uvicorn's protocol, handing itself to the app in the scope's extensions, and its data
+    frames to an `Inbox` once the handshake is done."""
+
+    inbox: Inbox | None = None
 
     async def run_asgi(self) -> None:
         extensions: dict[str, Any] = self.scope["extensions"]
         extensions[EXTENSION] = self
         await super().run_asgi()
+
+    def connection_open(self) -> None:
+        super().connection_open()
+        # From the handshake's answer on, the bytes are frames. A client that sent frames before
+        # that answer (they wait in the protocol's reader) or an extension that changes frames
+        # is left to the protocol's own reading. (asyncio's StreamReader keeps its unread bytes
+        # in `_buffer`; were that to change, the protocol would go on reading.)
+        unread = getattr(self.reader, "_buffer", None)
+        if not self.extensions and unread is not None and not unread:
+            unlimited = 1 << 63  # the protocol's None: no limit
+            self.inbox = Inbox(self, self.max_size or unlimited, self.max_queue or unlimited)
+
+    def data_received(self, data: bytes) -> None:
+        inbox = self.inbox
+        if inbox is None:
+            super().data_received(data)
+        else:
+            inbox.feed(data)
+
+    def read_control_frame(self, frame: bytes) -> None:
+        """A whole ping, pong or close frame, for the protocol to answer as it always does."""
+        super().data_received(frame)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        if self.inbox is not None:
+            self.inbox.end(self.close_code or 1006)
 
 
 def frame(payload: bytes | str) -> bytes:
@@ -63,6 +94,12 @@ class DirectWriter:
 
     def __init__(self, protocol: Any) -> None:
         self.protocol = protocol
+
+    @property
+    def inbox(self) -> Inbox | None:
+        """The websocket's messages, read straight from it (None: read them through ASGI)."""
+        inbox: Inbox | None = self.protocol.inbox
+        return inbox
 
     async def ready(self) -> None:
         """Wait until the handshake's answer is out: frames may follow it."""
