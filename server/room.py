@@ -92,6 +92,7 @@ class Room:
         # The live connections by what they are sent (viewer and encoding), made again when one
         # joins or parts: a change sends each group one frame, without sorting its sockets anew.
         self._audience: list[tuple[str, str, list[Connection]]] | None = None
+        self._viewers: set[str] = set()  # the audience's viewers
         self.users = 0  # autopilots and requests in flight that keep the room alive
         self.idle_since = time.monotonic()
         self.lock = asyncio.Lock()
@@ -172,6 +173,7 @@ class Room:
             for connection in self.live:
                 groups.setdefault((connection.role.viewer, connection.protocol), []).append(connection)
             self._audience = [(viewer, protocol, group) for (viewer, protocol), group in groups.items()]
+            self._viewers = {viewer for viewer, _ in groups}
         return self._audience
 
     @property
@@ -187,7 +189,7 @@ class Room:
         if not audience:
             self._views = None  # rebuilt from the snapshot when someone connects
         else:
-            viewers = {viewer for viewer, _, _ in audience}
+            viewers = self._viewers
             touched, public_same, happened = None, False, [event for _, event, _ in events]
             if before is not None and self._views is not None:
                 touched = seats_touched(before.state, snapshot.state, happened)

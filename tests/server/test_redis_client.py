@@ -1,0 +1,51 @@
+"""The worker's Redis client: commands packed by hiredis, byte for byte what redis-py packs,
+and the same answers from a real Redis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import DataError
+
+from server.settings import Settings
+from server.workers import PackedConnection, connect_redis
+
+COMMANDS = [
+    ("SET", "na:game:1", b"\x00\xffbinary"),
+    ("EVALSHA", "a" * 40, 2, "na:state:1", "na:events:1", b"\x93\x01\x02", "caf\u00e9"),
+    ("ZADD", "na:deadlines", 1796087563.282, "g1", 0.1, "g2", 3, "g3"),
+    ("CONFIG GET", "maxmemory"),  # a name of two words is sent as two arguments
+    (b"CLIENT SETNAME", b"worker"),
+    ("SET", "k", bytearray(b"held")),
+    ("HSET", "h", "f", -17),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: str(c[0]))
+def test_hiredis_packs_each_command_as_redis_py_does(command: tuple[Any, ...]) -> None:
+    ours = b"".join(PackedConnection().pack_command(*command))
+    theirs = b"".join(aioredis.Connection().pack_command(*command))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("value", [None, True])
+def test_a_value_redis_cannot_take_is_refused_with_redis_pys_error(value: Any) -> None:
+    with pytest.raises(DataError):
+        aioredis.Connection().pack_command("SET", "k", value)
+    with pytest.raises(DataError):
+        PackedConnection().pack_command("SET", "k", value)
+
+
+async def test_the_workers_client_packs_in_c_and_a_real_redis_answers_it(redis_url: str) -> None:
+    client = connect_redis(Settings(redis_url=redis_url))
+    try:
+        assert client.connection_pool.connection_class is PackedConnection
+        await client.set("na:test", b"\x00\xff")
+        await client.zadd("na:test:z", {"late": 2.5, "early": 0.25})
+        script = client.register_script("return {KEYS[1], ARGV[1], redis.call('GET', KEYS[1])}")
+        assert await script(keys=["na:test"], args=["caf\u00e9"]) == [b"na:test", "caf\u00e9".encode(), b"\x00\xff"]
+        assert await client.zrange("na:test:z", 0, -1, withscores=True) == [(b"early", 0.25), (b"late", 2.5)]
+    finally:
+        await client.aclose()
