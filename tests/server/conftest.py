@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import redis
 import uvicorn
+from starlette.applications import Starlette
 
 from server.app import create_app
 from server.embedded_redis import EmbeddedRedis, free_port
@@ -36,10 +37,12 @@ def redis_url(redis_server: EmbeddedRedis) -> str:
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[str]:
-    """Serve the app on a free loopback port until the block ends; yields the base URL."""
+async def running(settings: Settings, app: Starlette | None = None) -> AsyncIterator[str]:
+    """Serve the app (a test may make its own, to look inside) on a free loopback port until the
+    block ends; yields the base URL."""
     settings = dataclasses.replace(settings, port=settings.port or free_port())
-    config = uvicorn_config(create_app(settings), settings, host="127.0.0.1", port=settings.port, lifespan="on")
+    app = app or create_app(settings)
+    config = uvicorn_config(app, settings, host="127.0.0.1", port=settings.port, lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(200):

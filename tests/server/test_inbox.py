@@ -13,7 +13,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from server.app import create_app
 from server.settings import Settings
+from tests.server.client import new_game
+from tests.server.conftest import running
 
 TEXT, CONTINUATION, CLOSE, PING, PONG = 0x1, 0x0, 0x8, 0x9, 0xA
 
@@ -75,24 +78,29 @@ class RawClient:
                 return int.from_bytes(payload[:2], "big")
 
 
-@pytest.fixture
-async def raw(server: str) -> AsyncIterator[RawClient]:
-    host, port = server.split(":")
+async def open_raw(address: str) -> RawClient:
+    """A websocket opened by hand: the handshake, and nothing more."""
+    host, port = address.split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
     key = base64.b64encode(os.urandom(16)).decode()
     writer.write(
         (
-            f"GET /ws HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"GET /ws HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
         ).encode()
     )
     answer = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
     assert answer.startswith(b"HTTP/1.1 101"), answer
-    client = RawClient(reader, writer)
+    return RawClient(reader, writer)
+
+
+@pytest.fixture
+async def raw(server: str) -> AsyncIterator[RawClient]:
+    client = await open_raw(server)
     try:
         yield client
     finally:
-        writer.close()
+        client.writer.close()
 
 
 async def test_a_message_arriving_a_byte_at_a_time_is_read_whole(raw: RawClient) -> None:
@@ -161,3 +169,40 @@ async def test_a_clients_close_is_answered_with_its_code(raw: RawClient) -> None
     await raw.write(client_frame(CLOSE, (1001).to_bytes(2, "big")))
     assert await raw.close_code() == 1001
     assert await asyncio.wait_for(raw.reader.read(), 5) == b""  # and the server hangs up
+
+
+async def test_a_flood_waits_in_its_socket_while_the_session_is_behind_and_every_frame_is_answered(
+    redis_url: str,
+) -> None:
+    # A token held to 50 requests a second: its session sleeps after each refusal, so the frames
+    # of a flood pile up in the inbox until the socket is no longer read.
+    settings = Settings(redis_url=redis_url, port=0, rate_per_second=50, rate_burst=1)
+    app = create_app(settings)
+    async with running(settings, app) as address:
+        created = await new_game(address, clock="classroom")
+        client = await open_raw(address)
+        try:
+            hello = {"type": "hello", "game": created["game"], "token": created["spectator_token"]}
+            await client.write(client_frame(TEXT, json.dumps(hello).encode()))
+            assert (await client.message())["type"] == "welcome"
+            flood = [ping_message(str(n)) for n in range(120)]
+            await client.write(b"".join(client_frame(TEXT, body) for body in flood))
+            worker = app.state.worker
+            (connection,) = worker.hub.rooms[created["game"]].connections
+            inbox, transport = connection.inbox, connection.writer.protocol.transport
+            for _ in range(500):  # the server shares this test's event loop: let it read
+                if not transport.is_reading():
+                    break
+                await asyncio.sleep(0.01)
+            assert not transport.is_reading() and len(inbox._messages) >= inbox.max_queue
+            answers: list[dict[str, object]] = []
+            while len(answers) < len(flood):  # among them, the room's news (who came in)
+                message = await client.message()
+                if message["type"] in ("pong", "error"):
+                    answers.append(message)
+            # Every frame answered once, in order: a pong, or a refusal to send it again.
+            assert [a["id"] for a in answers] == [str(n) for n in range(120)]
+            assert {(a["type"], a.get("code")) for a in answers} == {("pong", None), ("error", "rate_limited")}
+            assert transport.is_reading()
+        finally:
+            client.writer.close()
