@@ -21,8 +21,9 @@ try:
 except ImportError:  # websockets built without its C extension
     from websockets.utils import apply_mask
 
-TEXT, BINARY, CONTINUATION = 0x1, 0x2, 0x0
-CONTROL = frozenset((0x8, 0x9, 0xA))  # close, ping, pong
+TEXT, BINARY, CONTINUATION, CLOSE = 0x1, 0x2, 0x0, 0x8
+CONTROL = frozenset((CLOSE, 0x9, 0xA))  # close, ping, pong
+MAX_FRAGMENTS = 4096  # websockets' own limit: a message in more parts costs CPU for nothing
 PROTOCOL_ERROR, INVALID_DATA, MESSAGE_TOO_BIG = 1002, 1007, 1009
 
 
@@ -43,10 +44,11 @@ class Inbox:
         self._held = bytearray()  # the start of a frame whose end has not arrived
         self._fragments: bytearray | None = None  # a fragmented message being put together
         self._fragments_text = False
+        self._fragment_count = 0
         self._messages: deque[bytes | str] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._paused = False  # reading from the socket stopped: the session has fallen behind
-        self._failed = False
+        self._done = False  # the client closed, or broke the protocol: its later bytes are not read
         self.closed = False
         self.close_code = 1006
 
@@ -54,7 +56,7 @@ class Inbox:
 
     def feed(self, data: bytes) -> None:
         """Bytes from the socket: queue every whole message they finish."""
-        if self._failed:
+        if self._done:
             return
         if self._held:
             self._held += data
@@ -64,17 +66,22 @@ class Inbox:
         try:
             used = self._parse(buffer)
         except FrameError as error:
-            self._failed = True
+            self._done = True
             self._held.clear()
             self._fragments = None
             self._protocol.fail_connection(error.code, error.reason)
+            self._wake()  # what came before the fault is still the session's
             return
-        if buffer is self._held:
+        if self._done:
+            self._held.clear()  # a close came: nothing after it is read
+        elif buffer is self._held:
             del self._held[:used]
         elif used < len(data):
             self._held += data[used:]
-        if len(self._messages) >= self.max_queue and not self._paused:
-            # Let the socket's buffers hold a flood, not the worker's memory.
+        if len(self._messages) >= self.max_queue:
+            # Let the socket's buffers hold a flood, not the worker's memory. Paused again on every
+            # feed over the limit: the protocol's reader (control frames) resumes the same
+            # transport when its own buffer drains.
             self._paused = True
             self._protocol.transport.pause_reading()
         self._wake()
@@ -102,14 +109,20 @@ class Inbox:
                 if size - head < 8:
                     break
                 length, head = int.from_bytes(buffer[head : head + 8], "big"), head + 8
-            if length > self.max_size:
-                # Refused on its header: the worker does not hold a frame it would refuse.
-                raise FrameError(MESSAGE_TOO_BIG, f"frames are limited to {self.max_size} bytes")
+            # Refused on the header: the worker does not hold a frame it would refuse.
+            if opcode in CONTROL and (length > 125 or not first & 0x80):
+                raise FrameError(PROTOCOL_ERROR, "a control frame must be whole and at most 125 bytes")
+            so_far = len(self._fragments) if opcode == CONTINUATION and self._fragments is not None else 0
+            if so_far + length > self.max_size:
+                raise FrameError(MESSAGE_TOO_BIG, f"messages are limited to {self.max_size} bytes")
             end = head + 4 + length
             if size < end:
                 break
             if opcode in CONTROL:
                 self._protocol.read_control_frame(bytes(buffer[start:end]))
+                if opcode == CLOSE:
+                    self._done = True  # the protocol answers it; what follows is not read
+                    return end
             else:
                 payload = apply_mask(buffer[head + 4 : end], buffer[head : head + 4])
                 self._data_frame(bool(first & 0x80), opcode, payload)
@@ -120,8 +133,9 @@ class Inbox:
         if opcode == CONTINUATION:
             if self._fragments is None:
                 raise FrameError(PROTOCOL_ERROR, "a continuation frame with nothing to continue")
-            if len(self._fragments) + len(payload) > self.max_size:
-                raise FrameError(MESSAGE_TOO_BIG, f"messages are limited to {self.max_size} bytes")
+            self._fragment_count += 1
+            if self._fragment_count > MAX_FRAGMENTS:
+                raise FrameError(MESSAGE_TOO_BIG, f"messages are limited to {MAX_FRAGMENTS} parts")
             self._fragments += payload
             if fin:
                 whole, self._fragments = bytes(self._fragments), None
@@ -134,7 +148,7 @@ class Inbox:
         if fin:
             self._messages.append(_decoded(payload) if opcode == TEXT else payload)
         else:
-            self._fragments, self._fragments_text = bytearray(payload), opcode == TEXT
+            self._fragments, self._fragments_text, self._fragment_count = bytearray(payload), opcode == TEXT, 1
 
     def _wake(self) -> None:
         waiter = self._waiter
@@ -155,7 +169,9 @@ class Inbox:
             finally:
                 self._waiter = None
         message = messages.popleft()
-        if self._paused and len(messages) < self.max_queue:
+        # While the protocol's reader holds too many control frames (their answers wait on a
+        # client that does not read), it has paused the socket, and resumes it itself.
+        if self._paused and len(messages) < self.max_queue and not self._protocol.reader_paused():
             self._paused = False
             transport = self._protocol.transport
             if transport is not None and not transport.is_closing():

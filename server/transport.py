@@ -67,6 +67,11 @@ class FramingProtocol(WebSocketProtocol):
         """A whole ping, pong or close frame, for the protocol to answer as it always does."""
         super().data_received(frame)
 
+    def reader_paused(self) -> bool:
+        """Whether the protocol's reader stopped the socket's reading (its buffer is full)."""
+        paused: bool = getattr(self.reader, "_paused", False)  # asyncio's StreamReader's own flag
+        return paused
+
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
         if self.inbox is not None:

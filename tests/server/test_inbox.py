@@ -132,9 +132,12 @@ async def test_a_frame_over_the_hard_limit_is_refused_on_its_header_with_1009(ra
     assert await raw.close_code() == 1009
 
 
-async def test_a_fragmented_message_over_the_hard_limit_closes_with_1009(raw: RawClient) -> None:
+async def test_a_fragmented_message_over_the_hard_limit_is_refused_on_the_last_parts_header_with_1009(
+    raw: RawClient,
+) -> None:
     part = b"x" * (Settings().hard_frame_bytes // 2 + 1)
-    await raw.write(client_frame(TEXT, part, fin=False) + client_frame(CONTINUATION, part))
+    second = client_frame(CONTINUATION, part)
+    await raw.write(client_frame(TEXT, part, fin=False) + second[:14])  # its header and mask only
     assert await raw.close_code() == 1009
 
 
@@ -150,8 +153,10 @@ async def test_text_that_is_not_utf8_closes_with_1007(raw: RawClient) -> None:
         client_frame(CONTINUATION, b"nothing to continue"),
         client_frame(0x3, b"no such opcode"),
         bytes((0xC1, 0x80)) + os.urandom(4),  # a reserved bit set with no extension agreed
+        client_frame(PING, b"p" * 126),
+        client_frame(PING, b"in parts", fin=False),
     ],
-    ids=["unmasked", "stray-continuation", "unknown-opcode", "reserved-bit"],
+    ids=["unmasked", "stray-continuation", "unknown-opcode", "reserved-bit", "long-ping", "fragmented-ping"],
 )
 async def test_a_frame_breaking_the_protocol_closes_with_1002(raw: RawClient, frame: bytes) -> None:
     await raw.write(frame)
@@ -161,6 +166,13 @@ async def test_a_frame_breaking_the_protocol_closes_with_1002(raw: RawClient, fr
 async def test_a_new_message_inside_a_fragmented_one_closes_with_1002(raw: RawClient) -> None:
     await raw.write(client_frame(TEXT, b'{"type"', fin=False) + client_frame(TEXT, ping_message("cut in")))
     assert await raw.close_code() == 1002
+
+
+async def test_nothing_after_a_clients_close_is_read(raw: RawClient) -> None:
+    # Were the frame after the close read, it would fail the connection with 1002 instead.
+    close = client_frame(CLOSE, (1000).to_bytes(2, "big"))
+    await raw.write(close + client_frame(TEXT, ping_message("after"), masked=False))
+    assert await raw.close_code() == 1000
 
 
 async def test_a_clients_close_is_answered_with_its_code(raw: RawClient) -> None:
