@@ -10,13 +10,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import hiredis
 import redis.asyncio as aioredis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
+from redis.connection import HiredisRespSerializer
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import DataError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.autopilot import Autopilots
@@ -34,24 +33,14 @@ log = logging.getLogger("normarena.worker")
 
 class PackedConnection(aioredis.Connection):
     """redis-py's asyncio connection packs each command in Python, argument by argument (3% of a
-    worker's time at saturation, the commit's eleven arguments); hiredis packs it in C, as
-    redis-py's own synchronous client does when hiredis is installed."""
+    worker's time at saturation, the commit's eleven arguments); its synchronous client packs
+    them with hiredis, in C, when hiredis is installed: the same packer here."""
+
+    _packer = HiredisRespSerializer()
 
     def pack_command(self, *args: Any) -> list[bytes]:
-        name = args[0]
-        words = name.encode().split() if isinstance(name, str) else name.split()
-        values = (*words, *args[1:])
-        try:
-            packed: bytes = hiredis.pack_command(values)
-        except TypeError:
-            # hiredis takes no bytearray, which redis-py sends; anything else it refuses, redis-py
-            # refuses too (None, a bool), with this error.
-            converted: Any = tuple(bytes(v) if isinstance(v, bytearray) else v for v in values)
-            try:
-                packed = hiredis.pack_command(converted)
-            except TypeError as error:
-                raise DataError(str(error)) from error
-        return [packed]
+        packed: list[bytes] = self._packer.pack(*args)
+        return packed
 
 
 def connect_redis(settings: Settings) -> Any:
