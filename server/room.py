@@ -236,7 +236,8 @@ class Room:
             async with self._changed:
                 if self.snapshot is seen:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._changed.wait(), timeout)
+                        async with asyncio.timeout(timeout):  # not wait_for, which can lose a cancellation
+                            await self._changed.wait()
         finally:
             self._watchers -= 1
 

@@ -121,7 +121,11 @@ async def _serve(connection: Connection, worker: Worker) -> None:
     while connection.stage is not Stage.CLOSED:
         timeout = HELLO_TIMEOUT if connection.stage is Stage.GREETING else None
         try:
-            frame = await asyncio.wait_for(connection.receive(), timeout)
+            if timeout is None:
+                frame = await connection.receive()
+            else:  # asyncio.timeout, not wait_for: on Python 3.11 wait_for can lose a cancellation
+                async with asyncio.timeout(timeout):
+                    frame = await connection.receive()
         except TimeoutError:
             connection.protocol = connection.protocol or wire.JSON
             connection.send(Error(id="", code="hello_timeout", message="Say hello first: no hello came in time."))

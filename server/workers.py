@@ -10,60 +10,20 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import redis.asyncio as aioredis
 from redis.asyncio.cluster import RedisCluster
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.connection import HiredisRespSerializer
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.autopilot import Autopilots
 from server.errors import ServiceError
 from server.hub import Hub
 from server.limits import Counter, Limiter
 from server.metrics import Metrics
+from server.redis_client import connect_redis
 from server.room import STORE_ERRORS
 from server.service import GameService, scenario_of_meta
 from server.settings import Settings
 from server.store import GameStore
 
 log = logging.getLogger("normarena.worker")
-
-
-class PackedConnection(aioredis.Connection):
-    """redis-py's asyncio connection packs each command in Python, argument by argument (3% of a
-    worker's time at saturation, the commit's eleven arguments); its synchronous client packs
-    them with hiredis, in C, when hiredis is installed: the same packer here."""
-
-    _packer = HiredisRespSerializer()
-
-    def pack_command(self, *args: Any) -> list[bytes]:
-        packed: list[bytes] = self._packer.pack(*args)
-        return packed
-
-
-def connect_redis(settings: Settings) -> Any:
-    """A client for the configured Redis (one server, or a cluster reached through any node),
-    with a bounded pool that blocks when every connection is busy and retries that back off."""
-    retry = Retry(ExponentialBackoff(cap=0.5, base=0.02), 3)
-    errors = [RedisConnectionError, RedisTimeoutError, ConnectionResetError]
-    if settings.cluster:
-        return RedisCluster.from_url(
-            settings.redis_url, max_connections=settings.redis_connections, retry=retry, retry_on_error=errors
-        )
-    pool = aioredis.BlockingConnectionPool.from_url(
-        settings.redis_url,
-        max_connections=settings.redis_connections,
-        timeout=10,
-        retry=retry,
-        retry_on_error=errors,
-        health_check_interval=5,
-        socket_connect_timeout=2,
-        # Over TLS or a Unix socket redis-py's own connection classes, chosen by the URL, stay.
-        **({"connection_class": PackedConnection} if settings.redis_url.startswith("redis://") else {}),
-    )
-    return aioredis.Redis(connection_pool=pool)
 
 
 @dataclass
@@ -120,7 +80,10 @@ class Worker:
         await self.autopilots.stop()
         await self.hub.stop()
         with contextlib.suppress(*STORE_ERRORS):
-            await self.redis.aclose()
+            if isinstance(self.redis, RedisCluster):
+                await self.redis.aclose()
+            else:  # a client given its pool leaves the pool open unless told otherwise
+                await self.redis.aclose(close_connection_pool=True)
 
     async def _deadline_loop(self) -> None:
         logged = 0.0

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -42,7 +43,12 @@ async def running(settings: Settings, app: Starlette | None = None) -> AsyncIter
     block ends; yields the base URL."""
     settings = dataclasses.replace(settings, port=settings.port or free_port())
     app = app or create_app(settings)
-    config = uvicorn_config(app, settings, host="127.0.0.1", port=settings.port, lifespan="on")
+    # Connections a test left open get the close and a second to go; then the lifespan stops
+    # the worker, as `serve` does. (uvicorn's force_exit would skip the lifespan's end and leave
+    # the worker's tasks and Redis connections running until the test's event loop is torn down.)
+    config = uvicorn_config(
+        app, settings, host="127.0.0.1", port=settings.port, lifespan="on", timeout_graceful_shutdown=1
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(200):
@@ -54,8 +60,24 @@ async def running(settings: Settings, app: Starlette | None = None) -> AsyncIter
         yield f"127.0.0.1:{settings.port}"
     finally:
         server.should_exit = True
-        server.force_exit = True  # clients a test left open must not hold the shutdown up
-        await asyncio.wait_for(task, 10)
+        try:
+            await asyncio.wait_for(asyncio.shield(task), 15)
+        except TimeoutError:
+            raise AssertionError(f"the server did not stop in 15 s; still running:\n{_stacks()}") from None
+
+
+def _stacks() -> str:
+    """Every unfinished task of the loop with where it waits, to say why a server did not stop."""
+    lines = []
+    for task in asyncio.all_tasks():
+        lines.append(repr(task))
+        awaited: Any = task.get_coro()
+        while awaited is not None:  # down the chain of awaits: a task's own stack is its outer frame
+            frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+            if frame is not None:
+                lines.append(f"    {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+            awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return "\n".join(lines)
 
 
 @pytest.fixture

@@ -3,14 +3,16 @@ and the same answers from a real Redis."""
 
 from __future__ import annotations
 
+import asyncio
+import random
 from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import DataError
 
+from server.redis_client import PackedConnection, connect_redis
 from server.settings import Settings
-from server.workers import PackedConnection, connect_redis
 
 COMMANDS = [
     ("SET", "na:game:1", b"\x00\xffbinary"),
@@ -49,3 +51,33 @@ async def test_the_workers_client_packs_in_c_and_a_real_redis_answers_it(redis_u
         assert await client.zrange("na:test:z", 0, -1, withscores=True) == [(b"early", 0.25), (b"late", 2.5)]
     finally:
         await client.aclose()
+
+
+async def test_a_task_cancelled_in_the_middle_of_a_command_stops(redis_url: str) -> None:
+    """On Python 3.11 redis-py's write swallowed a cancellation arriving as it finished (about
+    half of these trials went on running): the worker's loops then never stopped."""
+    client = connect_redis(Settings(redis_url=redis_url))
+    moments = random.Random(7)
+    stopped = asyncio.Event()
+
+    async def poll_deadlines() -> None:  # the shape of the worker's deadline loop
+        while not stopped.is_set():
+            await client.zrangebyscore("na:deadlines", "-inf", 5)
+            await asyncio.sleep(0)
+
+    try:
+        ran_on = 0
+        for _ in range(60):
+            stopped.clear()
+            pollers = [asyncio.create_task(poll_deadlines()) for _ in range(3)]
+            await asyncio.sleep(moments.random() * 0.005)
+            for poller in pollers:
+                poller.cancel()
+            _, running = await asyncio.wait(pollers, timeout=1)
+            ran_on += len(running)
+            stopped.set()
+            if running:
+                await asyncio.wait(running, timeout=2)
+        assert ran_on == 0, f"{ran_on} of 180 cancelled tasks went on running"
+    finally:
+        await client.aclose(close_connection_pool=True)

@@ -13,13 +13,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
+import redis
+import websockets
 
 from bots import parse_lineup
 from scenarios import load_scenario
 from server import wire
 from server.embedded_redis import free_port
 from server.settings import Settings
-from tests.server.client import Client, post
+from tests.server.client import Client, new_game, post
 from tests.server.conftest import running
 from tests.server.test_bot_game import play_seat
 
@@ -108,3 +111,39 @@ async def test_a_deadline_closes_its_phase_after_the_worker_that_set_it_was_kill
                 break
             await asyncio.sleep(0.1)
         assert (view["round"], view["phase"]) == (1, "act")
+
+
+def _servers_tasks() -> list[asyncio.Task[object]]:
+    """The event loop's unfinished tasks that the server, uvicorn or redis-py started."""
+    mine = asyncio.current_task()
+    folders = (f"{os.sep}server{os.sep}", f"{os.sep}uvicorn{os.sep}", f"{os.sep}redis{os.sep}")
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if task is not mine and any(folder in task.get_coro().cr_code.co_filename for folder in folders)  # type: ignore[union-attr]
+    ]
+
+
+async def test_a_stopped_server_ends_its_tasks_closes_its_redis_connections_and_tells_open_clients(
+    redis_url: str,
+) -> None:
+    redis_clients = redis.Redis.from_url(redis_url)
+    before = len(redis_clients.client_list())
+    async with running(Settings(redis_url=redis_url, port=0)) as address:
+        created = await new_game(address, clock="bots")
+        facilitator = await Client.connect(address, wire.MSGPACK)
+        await facilitator.hello(created["game"], created["facilitator_token"])
+        assert (await facilitator.act({"type": "start_game"}))["type"] == "ack"
+        assert _servers_tasks(), "a running server has tasks of its own"
+        assert len(redis_clients.client_list()) > before
+        # The facilitator is left connected, as a class is when the operator stops the server.
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await facilitator.receive(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012, "told the server is restarting"
+    for _ in range(40):  # Redis reads a closed connection's end in its own time
+        if not _servers_tasks() and len(redis_clients.client_list()) == before:
+            break
+        await asyncio.sleep(0.05)
+    assert not _servers_tasks(), f"tasks left running after the server stopped: {_servers_tasks()}"
+    assert len(redis_clients.client_list()) == before, "the worker's Redis connections were not closed"
+    redis_clients.close()
