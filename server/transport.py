@@ -147,5 +147,5 @@ def uvicorn_config(app: ASGIApp, settings: Settings, **options: Any) -> uvicorn.
         loop="auto",  # uvloop where it is installed (not on Windows)
         http="auto",  # httptools
         log_level="warning",
-        **options,
+        **{"timeout_graceful_shutdown": 5, **options},  # a stop waits for sessions, not for ever
     )
