@@ -88,7 +88,8 @@ if sys.version_info < (3, 12):
     # Python 3.11's asyncio.wait_for returns the result of what it awaited when the task is
     # cancelled just as that finishes, and the cancellation is lost (CPython gh-86296, fixed in
     # 3.12). redis-py wraps every command's write in wait_for, and a write finishes at once, so a
-    # task cancelled during a command often went on running: a worker's loops never stopped and
-    # a session told to drop its client did not. Every connection class, the cluster's too,
-    # inherits this method, so it is replaced once here.
+    # task cancelled during a command often went on running: the worker's deadline loop did not
+    # stop when the worker did, and any task we cancel (a dropped client's session, a room's
+    # writer) could do the same. Every connection class, the cluster's too, inherits this method,
+    # so it is replaced once here.
     AbstractConnection.send_packed_command = _send_packed_command  # type: ignore[method-assign]

@@ -1,5 +1,5 @@
 """The worker's Redis client: commands packed by hiredis, byte for byte what redis-py packs,
-and the same answers from a real Redis."""
+and the same answers from a real Redis; a task cancelled during a command stops."""
 
 from __future__ import annotations
 
