@@ -34,13 +34,19 @@ class Committer:
 
     async def run(self, keys: list[str], arg: bytes) -> Any:
         """The script's reply for one game's commit (raises what Redis or the connection raised)."""
+        return await self.submit(keys, arg)
+
+    def submit(self, keys: list[str], arg: bytes) -> asyncio.Future[Any]:
+        """Queue one game's commit: it is sent in the loop's next turn, and the future gets the
+        script's reply (or what Redis or the connection raised)."""
         if self._alone:
-            return await self._script(keys=keys, args=[arg])
+            sent: asyncio.Future[Any] = asyncio.ensure_future(self._script(keys=keys, args=[arg]))
+            return sent
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiting.append((keys, arg, future))
         if self._sender is None or self._sender.done():
             self._sender = asyncio.get_running_loop().create_task(self._send())
-        return await future
+        return future
 
     async def _send(self) -> None:
         # One pipeline in flight at a time: what arrives meanwhile goes in the next one, so under

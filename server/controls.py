@@ -17,9 +17,10 @@ from game_rules import Action, Applied, Event, GameState, apply, decode_action, 
 from server import deadlines, keys
 from server.auth import FACILITATOR_ROLE, SPECTATOR_ROLE, new_code, new_game_id, new_token, seat_role, token_hash
 from server.errors import ServiceError
-from server.room import STORE_ERRORS, Plan, Room
+from server.room import STORE_ERRORS, Room
 from server.service import REISSUED, CreatedGame, GameService, scenario_of_meta
 from server.store import Change, Snapshot, replace_version
+from server.submission import Plan
 
 AUTOPILOTS = f"{keys.PREFIX}:autopilots"  # set of `<game>|<seat>` that some worker must run
 

@@ -14,10 +14,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game_rules import FACILITATOR, SPECTATOR, Event, GameState, Scenario, view
-from game_rules.views import can_see, public_after_messages, public_view, seat_part, seat_part_after_messages
+from game_rules.views import (
+    can_see,
+    only_messages,
+    public_after_messages,
+    public_touched,
+    public_view,
+    seat_part,
+    seat_part_after_messages,
+    seats_touched,
+)
 from server import transport, wire
+from server.connection import Connection
 from server.patch import Op, diff
 from server.protocol import EventRecord
+from server.store import Snapshot
+
+# A room's live connections grouped by what they are sent: (viewer, encoding, connections).
+Audience = list[tuple[str, str, list[Connection]]]
 
 # The entries of a seat's view that its own part sets (see `game_rules.views.seat_part`).
 SEAT_KEYS = frozenset(
@@ -174,3 +188,43 @@ def _record(seq: int, event: Event, by: str) -> dict[str, Any]:
         "detail": event.detail,
         "by": by,
     }
+
+
+@dataclass
+class Delivery:
+    """What one change sends: the new views, and each group's frame (None: whole views). It
+    keeps what it was made from, for the room to check that still holds when it is sent."""
+
+    before: Snapshot | None
+    previous: Views | None
+    audience: Audience
+    extras: dict[str, Any]
+    views: Views | None = None
+    frames: list[tuple[tuple[bytes | str, bytes] | None, list[Connection]]] | None = None
+
+
+def prepare(
+    scenario: Scenario,
+    before: Snapshot | None,
+    previous: Views | None,
+    audience: Audience,
+    viewers: set[str],
+    state: GameState,
+    seq: int,
+    events: list[tuple[int, Event, str]],
+    extras: dict[str, Any],
+) -> Delivery:
+    """What taking a room from `before` (its connections holding the `previous` views) to `state`
+    sends each group of its `audience`; its events are numbered up to `seq`."""
+    delivery = Delivery(before, previous, audience, extras)
+    if not audience:
+        return delivery  # no views: rebuilt from the snapshot when someone connects
+    touched, public_same, happened = None, False, [event for _, event, _ in events]
+    if before is not None and previous is not None:
+        touched = seats_touched(before.state, state, happened)
+        public_same = not public_touched(before.state, state, happened)
+    delivery.views = build(scenario, state, extras, viewers, previous, touched, only_messages(happened), public_same)
+    if previous is not None:
+        made = frames(seq, events, patches(previous, delivery.views, viewers))
+        delivery.frames = [(made.encoded(viewer, protocol), group) for viewer, protocol, group in audience]
+    return delivery

@@ -4,9 +4,9 @@ one writer that applies and commits its actions.
 Inside a worker a game's actions queue behind one writer instead of racing each other into
 retries: the writer takes every action waiting, applies them one after another to the state
 it holds, and commits them together in one atomic write (see `store.commit`). A commit that
-finds another worker was first reloads and applies again. After each commit the writer sends
-every connection of the game its frame (its events and the patch of its view), then the
-acks, so the order on each connection is the order of the game.
+finds another worker was first reloads and applies again. While Redis runs the commit the
+writer makes each connection's frame (its events and the patch of its view); once the commit is
+in it sends them, then the acks, so the order on each connection is the order of the game.
 """
 
 from __future__ import annotations
@@ -16,20 +16,30 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from redis import exceptions as redis_errors
 
-from game_rules import FACILITATOR, SPECTATOR, Action, Applied, Event, GameState, Rejected, Scenario, apply
-from game_rules.views import only_messages, public_touched, seats_touched
+from game_rules import SPECTATOR, Action, Applied, Event, GameState, Rejected, Scenario, apply
 from server import deadlines, fanout, keys
 from server.auth import Role
 from server.connection import Connection, Stage
 from server.errors import ServiceError
 from server.metrics import Metrics
 from server.protocol import Ack, View
-from server.store import Change, Committed, GameStore, Refused, ReplayError, Snapshot, Stale, StoredEvent, replay
+from server.store import (
+    Change,
+    Committed,
+    GameStore,
+    Refused,
+    ReplayError,
+    Snapshot,
+    Stale,
+    StoredEvent,
+    commit_result,
+    replay,
+)
+from server.submission import Plan, Submission, fail, meta_after, numbered, settle_refused, with_meta
 
 log = logging.getLogger("normarena.room")
 _LIVE = Stage.LIVE  # read for every connection of every change: a module name is cheaper than an enum's
@@ -51,27 +61,6 @@ def unavailable() -> ServiceError:
     return ServiceError(
         "unavailable", "The game's store cannot be reached just now. Send the same request again in a moment."
     )
-
-
-@dataclass
-class Submission:
-    """An action waiting for the writer, and the future its sender awaits."""
-
-    actor: str
-    action: Action
-    role: Role
-    ack_key: str
-    future: asyncio.Future[Ack]
-    expect: tuple[int, str] | None = None  # (round, phase) the action is meant for: a deadline's
-    by_seat: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.by_seat = self.actor != FACILITATOR
-
-
-# A control's plan, given the snapshot and meta under the lock: the new state (or None to keep
-# it), the changes to commit, and for a rollback the new action log.
-Plan = tuple[GameState | None, list[Change], list[tuple[str, Action, str]] | None]
 
 
 class Room:
@@ -184,39 +173,41 @@ class Room:
 
     def deliver(self, snapshot: Snapshot, events: list[tuple[int, Event, str]]) -> None:
         """Make `snapshot` the room's, and send every live connection what it brings."""
-        before, self.snapshot = self.snapshot, snapshot
+        self._send(self._prepare(snapshot.state, snapshot.seq, events, self.extras()), snapshot)
+
+    def _prepare(
+        self, state: GameState, seq: int, events: list[tuple[int, Event, str]], extras: dict[str, Any]
+    ) -> fanout.Delivery:
+        """What taking the room to `state` (its events numbered up to `seq`) sends each group of
+        its live connections, made without changing the room: a commit's is made while Redis runs it."""
         audience = self._groups()
-        if not audience:
-            self._views = None  # rebuilt from the snapshot when someone connects
-        else:
-            viewers = self._viewers
-            touched, public_same, happened = None, False, [event for _, event, _ in events]
-            if before is not None and self._views is not None:
-                touched = seats_touched(before.state, snapshot.state, happened)
-                public_same = not public_touched(before.state, snapshot.state, happened)
-            new = fanout.build(
-                self.scenario,
-                snapshot.state,
-                self.extras(),
-                viewers,
-                self._views,
-                touched,
-                only_messages(happened),
-                public_same,
-            )
-            if self._views is None:
-                self._resync(self.live, new, snapshot.seq)
-            else:
-                seq = snapshot.seq
-                frames = fanout.frames(seq, events, fanout.patches(self._views, new, viewers))
-                for viewer, protocol, group in audience:
-                    made = frames.encoded(viewer, protocol)
-                    for connection in group:
-                        if made is not None:
-                            connection.send_frame(*made)
-                        connection.seq = seq
-            self._views = new
+        return fanout.prepare(
+            self.scenario, self.snapshot, self._views, audience, self._viewers, state, seq, events, extras
+        )
+
+    def _send(self, delivery: fanout.Delivery, snapshot: Snapshot) -> None:
+        """Make `snapshot` the room's and send what `delivery` made for it."""
+        self.snapshot = snapshot
+        if delivery.views is not None and delivery.frames is None:
+            self._resync(self.live, delivery.views, snapshot.seq)
+        for made, group in delivery.frames or ():
+            for connection in group:
+                if made is not None:
+                    connection.send_frame(*made)
+                connection.seq = snapshot.seq
+        self._views = delivery.views
         self._notify()
+
+    def _still_fits(self, delivery: fanout.Delivery) -> bool:
+        """Whether a delivery made before its commit returned can be sent as it is: nothing it was
+        made from (the snapshot, the views, who is connected, the clock, the presence) has changed."""
+        extras = self.extras()
+        return (
+            delivery.before is self.snapshot
+            and delivery.previous is self._views
+            and delivery.audience is self._audience
+            and all(extras[name] is delivery.extras[name] for name in extras)
+        )
 
     def _resync(self, live: list[Connection], views: fanout.Views, seq: int) -> None:
         """Send whole views: the room lost track of what its connections hold."""
@@ -338,16 +329,14 @@ class Room:
                     await self._commit_batch(batch)
             except STORE_ERRORS:
                 self.snapshot = None  # whether the last commit went in is unknown: read again
-                self._fail(batch, unavailable())
+                fail(batch, unavailable())
                 self._read_again()
             except ServiceError as error:
-                self._fail(batch, error)
+                fail(batch, error)
             except Exception:  # the writer must outlive any bug; its callers learn of it, the log keeps it
                 log.exception("applying actions to game %s failed", self.game_id)
                 self.snapshot = None
-                self._fail(
-                    batch, ServiceError("internal_error", "The server failed on this action; it has been logged.")
-                )
+                fail(batch, ServiceError("internal_error", "The server failed on this action; it has been logged."))
 
     def _read_again(self) -> None:
         """Catch up in the background after a write whose answer was lost: it may have gone in, and
@@ -361,12 +350,6 @@ class Room:
 
         if self._reading is None or self._reading.done():  # one running reads whatever went in
             self._reading = asyncio.get_running_loop().create_task(read())
-
-    @staticmethod
-    def _fail(batch: list[Submission], error: ServiceError) -> None:
-        for item in batch:
-            if not item.future.done():
-                item.future.set_exception(error)
 
     async def _commit_batch(self, batch: list[Submission]) -> None:
         """Apply and commit a batch; every submission's future is settled when this returns."""
@@ -393,21 +376,32 @@ class Room:
             move = deadlines.after_change(self.game_id, self.meta, snapshot.state, state, self.clock())
             changes = [change for _, change in applied]
             if move is not None:
-                changes[-1] = _with_meta(changes[-1], move.meta, move.unmeta)
+                changes[-1] = with_meta(changes[-1], move.meta, move.unmeta)
                 if move.add is not None:
                     await self.store.redis.zadd(keys.deadlines(), {move.add[0]: move.add[1]})
             # A snapshot of the state now and then (and at each new phase): readers replay the
             # actions since the last one, so a commit need not write the whole state each time.
             due = move is not None or self._unsaved + len(changes) >= SNAPSHOT_EVERY
-            stored = await self.store.commit(
+            reply = self.store.send_commit(
                 self.game_id, snapshot.version, changes, state.version, state if due else None
             )
+            # The commit goes out first (its sender runs in this turn of the loop); the frames are
+            # made while Redis runs it, for the numbers its events get unless another worker wrote.
+            try:
+                await asyncio.sleep(0)
+                events = numbered(changes, snapshot.seq + 1)
+                extras = {"clock": deadlines.clock_view(meta_after(self.meta, changes)), "room": self.presence}
+                ahead = self._prepare(state, events[-1][0] if events else snapshot.seq, events, extras)
+                stored = commit_result(await reply)
+            except BaseException:
+                reply.cancel()  # as awaiting it would have: a cancelled writer's reply is not read
+                raise
             self.metrics.commits_by_result[type(stored).__name__.lower() if stored is not None else "missing"].inc()
             if isinstance(stored, Stale):
                 await self._catch_up()
                 continue
             if isinstance(stored, Refused):
-                waiting = self._settle_refused(waiting, applied, stored)
+                waiting = settle_refused(waiting, applied, stored)
                 continue
             if stored is None:
                 raise ServiceError("unknown_game", f"There is no game {self.game_id!r}.")
@@ -415,9 +409,13 @@ class Room:
             self._unsaved = 0 if due else self._unsaved + len(changes)
             self.metrics.acked.inc(len(changes))
             self.metrics.batch.observe(len(changes))
-            self.deliver(
-                Snapshot(state, state.version, stored.last, stored.action_id), _numbered(changes, stored.first)
-            )
+            committed = Snapshot(state, state.version, stored.last, stored.action_id)
+            if stored.first != snapshot.seq + 1:
+                await self._catch_up()  # events this room has not read came first: see `run_control`
+            elif self._still_fits(ahead):
+                self._send(ahead, committed)
+            else:
+                self.deliver(committed, numbered(changes, stored.first))
             for (item, change), seq in zip(applied, stored.after, strict=True):
                 item.future.set_result(Ack(id="", seq=seq, version=change.version))
             await self._refuse(refusals)
@@ -425,7 +423,7 @@ class Room:
                 with contextlib.suppress(*STORE_ERRORS):  # a stale member is dropped by the deadline loop
                     await self.store.redis.zrem(keys.deadlines(), move.remove)
             return
-        self._fail(waiting, ServiceError("busy", "The game is very busy; send the same request again."))
+        fail(waiting, ServiceError("busy", "The game is very busy; send the same request again."))
 
     async def _refuse(self, refusals: list[tuple[Submission, Rejected]]) -> None:
         """Answer what the engine refused; but an action sent again whose first sending went in
@@ -458,33 +456,8 @@ class Room:
             unmeta=unmeta,
         )
 
-    @staticmethod
-    def _settle_refused(
-        waiting: list[Submission], applied: list[tuple[Submission, Change]], refused: Refused
-    ) -> list[Submission]:
-        """Answer the submissions the store refused; the rest are tried again."""
-        answered: set[int] = set()
-        for index, code, earlier in refused.problems:
-            item = applied[index][0]
-            answered.add(id(item))
-            if code == "repeated":
-                seq, version = (int(x) for x in earlier.split())
-                item.future.set_result(Ack(id="", seq=seq, version=version, repeated=True))
-            elif code == "paused":
-                item.future.set_exception(
-                    ServiceError("paused", "The facilitator has paused the game; wait for it to resume.")
-                )
-            else:
-                item.future.set_exception(
-                    ServiceError("revoked", "This seat was re-issued: your token is no longer valid.")
-                )
-        return [item for item in waiting if id(item) not in answered]
-
     def _apply_meta(self, changes: list[Change]) -> None:
-        for change in changes:
-            self.meta.update(change.meta)
-            for name in change.unmeta:
-                self.meta.pop(name, None)
+        self.meta = meta_after(self.meta, changes)
 
     async def run_control(self, plan: Callable[[Snapshot, dict[str, str]], Plan]) -> Committed:
         """Commit what a facilitator's control plans (an announcement, a rollback), against the
@@ -505,9 +478,15 @@ class Room:
                 if state is not None:
                     self._unsaved = 0
                 kept = state or snapshot.state
-                self.deliver(
-                    Snapshot(kept, kept.version, result.last, result.action_id), _numbered(changes, result.first)
-                )
+                if result.first != snapshot.seq + 1:
+                    # Another worker committed events that leave the version as it was (an
+                    # announcement) before this room read them: read them with ours, in order,
+                    # rather than number ours past a gap its connections would never see filled.
+                    await self._catch_up()
+                else:
+                    self.deliver(
+                        Snapshot(kept, kept.version, result.last, result.action_id), numbered(changes, result.first)
+                    )
                 return result
         raise ServiceError("busy", "The game is very busy; send the same request again.")
 
@@ -518,29 +497,3 @@ class Room:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-
-
-def _with_meta(change: Change, meta: dict[str, str], unmeta: tuple[str, ...]) -> Change:
-    return Change(
-        actor=change.actor,
-        events=change.events,
-        version=change.version,
-        action=change.action,
-        token_hash=change.token_hash,
-        ack_key=change.ack_key,
-        by_seat=change.by_seat,
-        player=change.player,
-        meta={**change.meta, **meta},
-        unmeta=(*change.unmeta, *unmeta),
-    )
-
-
-def _numbered(changes: list[Change], first: int) -> list[tuple[int, Event, str]]:
-    """The events of committed changes with their numbers and who made them."""
-    out = []
-    seq = first
-    for change in changes:
-        for event in change.events:
-            out.append((seq, event, change.player))
-            seq += 1
-    return out

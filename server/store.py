@@ -12,6 +12,7 @@ commit, so a game nobody touches expires whole.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,6 +240,18 @@ class GameStore:
         """Write `changes`, taking the game to `version` (with a `snapshot` of its state after them
         now and then, and for a rollback its new action `log`), if the game is still at
         `expected_version`; see `commit.lua`."""
+        return commit_result(await self.send_commit(game_id, expected_version, changes, version, snapshot, log))
+
+    def send_commit(
+        self,
+        game_id: str,
+        expected_version: int,
+        changes: Sequence[Change],
+        version: int,
+        snapshot: GameState | None = None,
+        log: Sequence[tuple[str, Action, str]] | None = None,
+    ) -> asyncio.Future[Any]:
+        """`commit`, sent without waiting: the future holds Redis's reply, for `commit_result`."""
         batch: dict[str, Any] = {
             "expect": expected_version,
             "version": version,
@@ -266,17 +279,7 @@ class GameStore:
         if log is not None:
             batch["log"] = [[actor, pack(action), player] for actor, action, player in log]
         # Redis's Lua msgpack reads no `bin` type: blobs travel as raw strings (Lua strings are bytes).
-        reply = await self._commits.run(keys.game_keys(game_id), msgpack.packb(batch, use_bin_type=False))
-        verdict = reply[0].decode() if isinstance(reply[0], bytes) else reply[0]
-        if verdict == "ok":
-            action_id = reply[3].decode() if isinstance(reply[3], bytes) else str(reply[3])
-            return Committed(int(reply[1]), int(reply[2]), action_id, tuple(int(x) for x in reply[4:]))
-        if verdict == "stale":
-            return Stale(int(reply[1]))
-        if verdict == "problems":
-            rest = [x.decode() if isinstance(x, bytes) else str(x) for x in reply[1:]]
-            return Refused(tuple((int(rest[i]) - 1, rest[i + 1], rest[i + 2]) for i in range(0, len(rest), 3)))
-        return None
+        return self._commits.submit(keys.game_keys(game_id), msgpack.packb(batch, use_bin_type=False))
 
     async def events_since(self, game_id: str, seq: int, until: int | None = None) -> list[StoredEvent]:
         """Events numbered above `seq` (and up to `until`), in order."""
@@ -327,3 +330,17 @@ def replace_version(state: GameState, version: int) -> GameState:
     copy = state.clone()
     copy.version = version
     return copy
+
+
+def commit_result(reply: Any) -> CommitResult:
+    """What the commit script's reply says (see `commit.lua`)."""
+    verdict = reply[0].decode() if isinstance(reply[0], bytes) else reply[0]
+    if verdict == "ok":
+        action_id = reply[3].decode() if isinstance(reply[3], bytes) else str(reply[3])
+        return Committed(int(reply[1]), int(reply[2]), action_id, tuple(int(x) for x in reply[4:]))
+    if verdict == "stale":
+        return Stale(int(reply[1]))
+    if verdict == "problems":
+        rest = [x.decode() if isinstance(x, bytes) else str(x) for x in reply[1:]]
+        return Refused(tuple((int(rest[i]) - 1, rest[i + 1], rest[i + 2]) for i in range(0, len(rest), 3)))
+    return None

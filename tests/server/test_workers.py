@@ -4,6 +4,7 @@ worker that set it (killed with SIGKILL)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -20,9 +21,10 @@ import websockets
 from bots import parse_lineup
 from scenarios import load_scenario
 from server import wire
+from server.app import create_app
 from server.embedded_redis import free_port
 from server.settings import Settings
-from tests.server.client import Client, new_game, post
+from tests.server.client import Client, join, new_game, post
 from tests.server.conftest import running
 from tests.server.test_bot_game import play_seat
 
@@ -111,6 +113,51 @@ async def test_a_deadline_closes_its_phase_after_the_worker_that_set_it_was_kill
                 break
             await asyncio.sleep(0.1)
         assert (view["round"], view["phase"]) == (1, "act")
+
+
+async def test_an_announcement_from_another_worker_just_before_a_commit_reaches_this_workers_clients_in_order(
+    redis_url: str,
+) -> None:
+    """Worker B announces (its commit leaves the game's version as it was) after a seat on
+    worker A sent a message but before A's writer commits it: A's clients must get the
+    announcement and the message, numbered in order with no gap, and views that match."""
+    settings = Settings(redis_url=redis_url, port=0)
+    app = create_app(settings)
+    async with running(settings, app) as first, running(settings) as second:
+        created = await new_game(first, clock="bots")
+        game = created["game"]
+        facilitator = await Client.connect(second, wire.JSON)
+        await facilitator.hello(game, created["facilitator_token"])
+        assert (await facilitator.act({"type": "start_game"}))["type"] == "ack"
+        clients = []
+        for name in ("norway", "msf"):
+            client = await Client.connect(first, wire.MSGPACK)
+            await client.hello(game, (await join(first, created["join_codes"][name]))["token"])
+            clients.append(client)
+        norway, msf = clients
+        await msf.turn()  # msf's view is up to date with the start
+        room = app.state.worker.hub.rooms[game]
+        async with room.lock:  # A's writer, then A's catch-up of B's announcement, wait behind it
+            await norway.send(
+                {"type": "act", "id": "m1", "action": {"type": "send_message", "to": "public", "text": "first"}}
+            )
+            await asyncio.sleep(0.3)
+            locked = await facilitator.request({"type": "control", "command": "lock"})
+            assert locked["type"] == "ack", locked
+            await asyncio.sleep(0.3)  # the announcement's notification reaches A
+        ack = await norway.expect("ack", "m1")
+        for _ in range(50):
+            if msf.seq >= ack["seq"] and any(e["kind"] == "joining_locked" for e in msf.events):
+                break
+            with contextlib.suppress(TimeoutError):
+                await msf.receive(timeout=0.1)
+        kinds = [(e["seq"], e["kind"]) for e in msf.events if e["seq"] > ack["seq"] - 2]
+        assert [kind for _, kind in kinds] == ["joining_locked", "message"], kinds
+        numbers = [e["seq"] for e in msf.events]
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), "numbered in order, with no gap"
+        await msf.turn()  # and its patched view is the server's
+        for client in (facilitator, norway, msf):
+            await client.close()
 
 
 def _servers_tasks() -> list[asyncio.Task[object]]:
