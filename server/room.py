@@ -119,9 +119,10 @@ class Room:
             self.snapshot = snapshot
         return self.snapshot
 
-    def extras(self) -> dict[str, Any]:
-        """What every view carries besides the engine's: the clock and who is in the room."""
-        return {"clock": deadlines.clock_view(self.meta), "room": self.presence}
+    def extras(self, meta: dict[str, str] | None = None) -> dict[str, Any]:
+        """What every view carries besides the engine's: the clock (from `meta`, by default the
+        room's) and who is in the room."""
+        return {"clock": deadlines.clock_view(self.meta if meta is None else meta), "room": self.presence}
 
     def view_of(self, viewer: str) -> dict[str, Any]:
         """A viewer's whole view now (the room's views must hold it: see `add_viewer`)."""
@@ -390,7 +391,7 @@ class Room:
             try:
                 await asyncio.sleep(0)
                 events = numbered(changes, snapshot.seq + 1)
-                extras = {"clock": deadlines.clock_view(meta_after(self.meta, changes)), "room": self.presence}
+                extras = self.extras(meta_after(self.meta, changes))
                 ahead = self._prepare(state, events[-1][0] if events else snapshot.seq, events, extras)
                 stored = commit_result(await reply)
             except BaseException:
